@@ -1,0 +1,136 @@
+"""The exception tree. Every error tfctl raises on purpose is a TfctlError.
+
+Each carries a one-line message that names the problem and the fix, and an exit code the CLI uses.
+Messages are masked by the CLI before they are printed; fields that hold terraform's output are
+masked when the error is built (see TerraformCommandError).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class TfctlError(Exception):
+    """Base of every expected tfctl error. `str(err)` is one line fit for a user."""
+
+    exit_code: int = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        self.message = message
+        self.hint = hint
+        super().__init__(f"{message} ({hint})" if hint else message)
+
+
+class ConfigError(TfctlError):
+    """Bad settings, a malformed tfctl.toml, or an invalid flag value."""
+
+
+class ProjectNotFoundError(ConfigError):
+    """No root holding terraform/environments/ was found."""
+
+
+class UnknownEnvironmentError(ConfigError):
+    """The environment name is not a folder under terraform/environments/."""
+
+
+class TerraformNotFoundError(TfctlError):
+    """The terraform binary is missing."""
+
+
+class TerraformVersionError(TfctlError):
+    """The terraform binary is outside the supported range."""
+
+    def __init__(self, actual: str, minimum: str, maximum: str | None = None) -> None:
+        self.actual = actual
+        self.minimum = minimum
+        self.maximum = maximum
+        allowed = f">= {minimum}" + (f", < {maximum}" if maximum else "")
+        super().__init__(
+            f"terraform {actual} is not supported (need {allowed})",
+            hint="install a supported terraform or point TFCTL_TERRAFORM_BIN at one",
+        )
+
+
+class CredentialsError(TfctlError):
+    """Provider or backend credentials are missing."""
+
+
+class TerraformCommandError(TfctlError):
+    """A terraform command exited non-zero. Fields are already masked."""
+
+    def __init__(
+        self,
+        argv: Sequence[str],
+        returncode: int,
+        stdout: str,
+        stderr: str,
+        *,
+        summary: str | None = None,
+    ) -> None:
+        self.argv = list(argv)
+        self.returncode = returncode
+        self.stdout = stdout
+        self.stderr = stderr
+        command = " ".join(self.argv[:2])
+        detail = summary or _first_error_line(stderr) or f"exit code {returncode}"
+        super().__init__(f"`{command}` failed: {detail}")
+
+
+class StateLockError(TerraformCommandError):
+    """Terraform could not acquire the state lock; carries the holder's lock info when known."""
+
+    def __init__(
+        self,
+        argv: Sequence[str],
+        returncode: int,
+        stdout: str,
+        stderr: str,
+        *,
+        lock_info: dict[str, str] | None = None,
+    ) -> None:
+        self.lock_info = dict(lock_info or {})
+        who = self.lock_info.get("Who", "unknown")
+        since = self.lock_info.get("Created", "unknown time")
+        operation = self.lock_info.get("Operation", "unknown operation")
+        lock_id = self.lock_info.get("ID", "?")
+        super().__init__(
+            argv,
+            returncode,
+            stdout,
+            stderr,
+            summary=(
+                f"state is locked by {who} since {since} for {operation} (lock id {lock_id}); "
+                "wait for it, or run `tfctl unlock ENV LOCK_ID` if that run is dead"
+            ),
+        )
+
+
+class PlanRefusedError(TfctlError):
+    """A safety rule refused to apply or destroy."""
+
+
+class BackendError(TfctlError):
+    """The S3 bucket or DynamoDB table could not be bootstrapped or read."""
+
+
+class DriftDetected(TfctlError):
+    """Something differs from what it should be (bootstrap --check, drift)."""
+
+    exit_code = 2
+
+
+class Interrupted(TfctlError):
+    """The user pressed Ctrl-C; terraform was asked to stop cleanly."""
+
+    exit_code = 130
+
+
+def _first_error_line(stderr: str) -> str:
+    for line in stderr.splitlines():
+        text = line.strip().lstrip("│").strip()
+        if text.startswith("Error:"):
+            return text.removeprefix("Error:").strip()
+    for line in stderr.splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
