@@ -1,0 +1,18 @@
+# Credentials come from the environment: CLICKHOUSE_ORG_ID, CLICKHOUSE_CLOUD_API_KEY, CLICKHOUSE_CLOUD_API_SECRET.
+provider "clickhouse" {}
+
+# Credentials come from the environment: UPSTASH_EMAIL, UPSTASH_API_KEY.
+provider "upstash" {}
+
+# No credential environment variable is documented for 1.11.x, so the admin password comes from a sensitive variable.
+provider "clickhousedbops" {
+  host     = module.data_warehouse.host
+  port     = module.data_warehouse.port
+  protocol = "https"
+
+  auth_config = {
+    strategy = "basicauth"
+    username = "default"
+    password = var.clickhouse_admin_password
+  }
+}

@@ -1,0 +1,130 @@
+variable "tags" {
+  type        = map(string)
+  description = "Cost-allocation tags; must contain project, environment, owner and cost_center. Merged over the environment's defaults."
+
+  validation {
+    condition     = length(setsubtract(["project", "environment", "owner", "cost_center"], keys(var.tags))) == 0
+    error_message = "The tags must contain the keys project, environment, owner and cost_center."
+  }
+
+  validation {
+    condition     = alltrue([for value in values(var.tags) : length(trimspace(value)) > 0])
+    error_message = "Every tag must have a non-empty value."
+  }
+}
+
+variable "clickhouse_service_name" {
+  type        = string
+  description = "Name of the ClickHouse Cloud service."
+}
+
+variable "clickhouse_cloud_region" {
+  type        = string
+  description = "AWS region of the ClickHouse Cloud service."
+  default     = "us-east-1"
+}
+
+variable "ip_allow_list" {
+  type        = list(string)
+  description = "CIDR ranges allowed to reach the warehouse and the cache in dev."
+
+  validation {
+    condition     = alltrue([for cidr in var.ip_allow_list : can(cidrhost(cidr, 0))])
+    error_message = "Every ip_allow_list entry must be a CIDR range such as 203.0.113.0/24."
+  }
+}
+
+variable "backup_period_in_hours" {
+  type        = number
+  description = "Hours between two ClickHouse backups: 6, 8, 12, 16, 20, 24, 36 or 48."
+  default     = 24
+
+  validation {
+    condition     = contains([6, 8, 12, 16, 20, 24, 36, 48], var.backup_period_in_hours)
+    error_message = "The backup_period_in_hours must be one of 6, 8, 12, 16, 20, 24, 36 or 48."
+  }
+}
+
+variable "backup_retention_period_in_hours" {
+  type        = number
+  description = "Hours a ClickHouse backup is kept in dev: 24 or 48 (shorter than prod)."
+  default     = 24
+
+  validation {
+    condition     = contains([24, 48], var.backup_retention_period_in_hours)
+    error_message = "The dev backup_retention_period_in_hours must be 24 or 48 (prod keeps backups longer)."
+  }
+}
+
+variable "idle_scaling" {
+  type        = bool
+  description = "Whether the ClickHouse service may scale down to zero when idle."
+}
+
+variable "min_replica_memory_gb" {
+  type        = number
+  description = "Minimum memory of one ClickHouse replica, in GB."
+}
+
+variable "max_replica_memory_gb" {
+  type        = number
+  description = "Maximum memory of one ClickHouse replica, in GB."
+}
+
+variable "cache_database_name" {
+  type        = string
+  description = "Name of the Upstash Redis database."
+}
+
+variable "cache_primary_region" {
+  type        = string
+  description = "Primary region of the global Upstash Redis database."
+  default     = "us-east-1"
+}
+
+variable "cache_read_regions" {
+  type        = list(string)
+  description = "Read regions of the global Upstash Redis database."
+  default     = []
+}
+
+variable "cache_budget" {
+  type        = number
+  description = "Monthly budget of the Upstash Redis database in USD."
+  default     = 20
+}
+
+variable "cache_prod_pack" {
+  type        = bool
+  description = "Whether the Upstash production pack is enabled on the cache."
+  default     = false
+}
+
+variable "topics" {
+  type        = map(list(string))
+  description = "QStash topics of the CDC pipeline: topic name to subscriber HTTPS URLs."
+}
+
+variable "clickhouse_admin_password" {
+  type        = string
+  description = "Password of the ClickHouse service's default user (tfctl injects TF_VAR_clickhouse_admin_password)."
+  sensitive   = true
+}
+
+variable "qstash_token" {
+  type        = string
+  description = "QStash token passed through to the outputs (tfctl injects TF_VAR_qstash_token from QSTASH_TOKEN)."
+  sensitive   = true
+}
+
+variable "clickhouse_app_user_password" {
+  type        = string
+  description = "Password of the application's read-only ClickHouse user (tfctl injects TF_VAR_clickhouse_app_user_password)."
+  sensitive   = true
+}
+
+variable "clickhouse_cdc_user_password" {
+  type        = string
+  description = "Password of the CDC pipeline's ClickHouse user (tfctl injects TF_VAR_clickhouse_cdc_user_password)."
+  sensitive   = true
+}
