@@ -68,6 +68,7 @@ class TerraformCommandError(TfctlError):
         summary: str | None = None,
     ) -> None:
         self.argv = list(argv)
+        self.kind = "fatal"  # set by retry.classify_failure: transient, locked or fatal
         self.returncode = returncode
         self.stdout = stdout
         self.stderr = stderr
@@ -99,10 +100,11 @@ class StateLockError(TerraformCommandError):
             stdout,
             stderr,
             summary=(
-                f"state is locked by {who} since {since} for {operation} (lock id {lock_id}); "
+                f"the state is locked by {who} since {since} for {operation} (lock id {lock_id}); "
                 "wait for it, or run `tfctl unlock ENV LOCK_ID` if that run is dead"
             ),
         )
+        self.kind = "locked"
 
 
 class PlanRefusedError(TfctlError):

@@ -1,0 +1,87 @@
+"""tfctl: run the analytics platform's Terraform from Python or the command line.
+
+    from tfctl import Project
+    project = Project.discover()
+    dev = project.environment("dev")
+    plan = dev.plan()
+    if plan.has_changes:
+        dev.apply()
+    print(dev.outputs()["redis_url"])  # a Secret: prints ***; .reveal() gives the value
+
+Names are imported lazily so that `import tfctl` (and `tfctl --version`) stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ApplyResult",
+    "BackendError",
+    "ConfigError",
+    "CredentialsError",
+    "Environment",
+    "Masker",
+    "OutputValue",
+    "PlanRefusedError",
+    "PlanResult",
+    "Project",
+    "ResourceChange",
+    "Secret",
+    "Settings",
+    "StateLockError",
+    "TerraformCommandError",
+    "TerraformNotFoundError",
+    "TerraformVersionError",
+    "TfctlError",
+    "__version__",
+]
+
+_LOCATIONS = {
+    "ApplyResult": "tfctl.results",
+    "OutputValue": "tfctl.results",
+    "PlanResult": "tfctl.results",
+    "ResourceChange": "tfctl.results",
+    "Environment": "tfctl.environment",
+    "Project": "tfctl.project",
+    "Settings": "tfctl.settings",
+    "Masker": "tfctl.masking",
+    "Secret": "tfctl.masking",
+    "BackendError": "tfctl.errors",
+    "ConfigError": "tfctl.errors",
+    "CredentialsError": "tfctl.errors",
+    "PlanRefusedError": "tfctl.errors",
+    "StateLockError": "tfctl.errors",
+    "TerraformCommandError": "tfctl.errors",
+    "TerraformNotFoundError": "tfctl.errors",
+    "TerraformVersionError": "tfctl.errors",
+    "TfctlError": "tfctl.errors",
+}
+
+if TYPE_CHECKING:
+    from tfctl.environment import Environment
+    from tfctl.errors import (
+        BackendError,
+        ConfigError,
+        CredentialsError,
+        PlanRefusedError,
+        StateLockError,
+        TerraformCommandError,
+        TerraformNotFoundError,
+        TerraformVersionError,
+        TfctlError,
+    )
+    from tfctl.masking import Masker, Secret
+    from tfctl.project import Project
+    from tfctl.results import ApplyResult, OutputValue, PlanResult, ResourceChange
+    from tfctl.settings import Settings
+
+
+def __getattr__(name: str) -> Any:
+    module = _LOCATIONS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'tfctl' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

@@ -1,0 +1,107 @@
+"""Rich rendering for the CLI: plan summary, outputs, tables. No business logic.
+
+Diagnostics and terraform's streamed lines go to stderr; results (tables, JSON) go to stdout.
+Everything passed here is already masked by the caller.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from tfctl.results import ApplyResult, OutputValue, PlanResult, ResourceChange
+
+stdout = Console(highlight=False, soft_wrap=True)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+_ACTION_STYLE = {
+    "create": ("+", "green"),
+    "update": ("~", "yellow"),
+    "replace": ("-/+", "red"),
+    "delete": ("-", "red"),
+    "read": ("<=", "cyan"),
+}
+
+
+def line(text: str) -> None:
+    """One streamed line of terraform output (already masked)."""
+    stderr.print(escape(text), markup=True)
+
+
+def notice(text: str) -> None:
+    stderr.print(f"[cyan]tfctl:[/cyan] {escape(text)}")
+
+
+def warning(text: str) -> None:
+    stderr.print(f"[yellow]warning:[/yellow] {escape(text)}")
+
+
+def error(text: str) -> None:
+    stderr.print(f"[bold red]error:[/bold red] {escape(text)}")
+
+
+def print_json(document: Any) -> None:
+    """Machine output: JSON alone on stdout."""
+    stdout.out(json.dumps(document, indent=2, sort_keys=True), highlight=False)
+
+
+def plan_summary(plan: PlanResult, *, critical: Sequence[ResourceChange] = ()) -> None:
+    """The plan's changes as a table, destructive changes to stateful resources first in red."""
+    title = f"Plan for {plan.environment}" + (" (destroy)" if plan.destroy else "")
+    if not plan.has_changes:
+        stdout.print(f"[green]{escape(title)}: no changes.[/green] Infrastructure matches the configuration.")
+        return
+    if critical:
+        stdout.print("[bold red]Destroys or replaces stateful resources:[/bold red]")
+        for change in critical:
+            stdout.print(f"  [bold red]{change.action:>7}  {escape(change.address)}[/bold red]")
+    table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
+    table.add_column("action")
+    table.add_column("address")
+    for change in plan.changes:
+        symbol, style = _ACTION_STYLE.get(change.action, ("?", "white"))
+        table.add_row(f"[{style}]{symbol} {change.action}[/{style}]", escape(change.address))
+    for name in plan.output_changes:
+        table.add_row("[dim]~ output[/dim]", escape(name))
+    stdout.print(table)
+    stdout.print(
+        f"[green]{plan.add} to add[/green], [yellow]{plan.change} to change[/yellow], "
+        f"[red]{plan.remove} to destroy[/red] ([red]{plan.replace} replaced[/red])."
+    )
+
+
+def apply_summary(result: ApplyResult) -> None:
+    stdout.print(
+        f"[bold]{escape(result.environment)}:[/bold] applied: {result.add} added, "
+        f"{result.change} changed, {result.remove} destroyed."
+    )
+
+
+def outputs_table(outputs: Mapping[str, OutputValue], *, reveal: Iterable[str] = ()) -> None:
+    """Outputs, sensitive ones shown as (sensitive) unless named in `reveal`."""
+    shown = set(reveal)
+    table = Table(show_edge=False, pad_edge=False)
+    table.add_column("output")
+    table.add_column("value")
+    for name, item in outputs.items():
+        if item.sensitive and name not in shown:
+            value = "[dim](sensitive)[/dim]"
+        else:
+            plain = item.reveal()
+            value = escape(plain if isinstance(plain, str) else json.dumps(plain, sort_keys=True))
+        table.add_row(escape(name), value)
+    stdout.print(table)
+
+
+def simple_table(columns: Sequence[str], rows: Iterable[Sequence[str]], *, title: str | None = None) -> None:
+    table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*(escape(str(cell)) for cell in row))
+    stdout.print(table)

@@ -1,0 +1,267 @@
+"""Environment: one root module under terraform/environments/<name>, and the operations on it.
+
+Every operation runs preflight (credentials present, secrets registered with the masker), then
+`init` when the environment is not initialized or its backend settings changed, then terraform.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tfctl import process
+from tfctl.errors import PlanRefusedError, TerraformCommandError
+from tfctl.results import ApplyResult, OutputValue, PlanResult
+from tfctl.terraform import Terraform, Version, detect_version, parse_events, resolve_binary
+
+if TYPE_CHECKING:
+    from tfctl.backend_render import BackendConfig, RenderedBackend
+    from tfctl.credentials import CredentialPlan
+    from tfctl.project import Project
+
+log = logging.getLogger(__name__)
+
+BACKEND_MARKER = "tfctl-backend.sha256"
+
+#: Called with the plan before it is applied; return False to cancel.
+Approver = Callable[[PlanResult], bool]
+
+
+@dataclass(eq=False)
+class Environment:
+    """One environment of a project: its folder, state key and operations."""
+
+    project: Project
+    name: str
+    path: Path
+    _credentials: CredentialPlan | None = field(default=None, init=False, repr=False)
+
+    @property
+    def state_key(self) -> str:
+        return f"env/{self.name}/terraform.tfstate"
+
+    @property
+    def protected(self) -> bool:
+        return self.project.settings.is_protected(self.name)
+
+    @property
+    def data_dir(self) -> Path:
+        """Terraform's data directory for this environment (TF_DATA_DIR or .terraform)."""
+        custom = self.project.environ.get("TF_DATA_DIR")
+        return self.path / custom if custom else self.path / ".terraform"
+
+    # -- terraform binary and backend ---------------------------------------------------------
+
+    @cached_property
+    def binary(self) -> str:
+        return resolve_binary(self.project.settings.terraform_bin, self.project.environ)
+
+    @cached_property
+    def version(self) -> Version:
+        cache_dir = self.project.settings.plugin_cache_dir
+        return detect_version(self.binary, cache_dir=cache_dir.parent if cache_dir else None)
+
+    def backend_config(self) -> BackendConfig:
+        from tfctl.backend_render import BackendConfig
+
+        settings = self.project.settings
+        return BackendConfig.from_environment(
+            bucket=settings.state_bucket,
+            key=self.state_key,
+            region=settings.region,
+            table=settings.lock_table,
+            environ=self.project.environ,
+            use_lockfile=settings.use_lockfile,
+            kms_key_id=settings.kms_key_id,
+        )
+
+    def rendered_backend(self) -> RenderedBackend:
+        from tfctl.backend_render import render_backend_config
+
+        return render_backend_config(self.backend_config(), self.version.tuple)
+
+    # -- credentials and the child process ------------------------------------------------------
+
+    def credentials(self) -> CredentialPlan:
+        """Preflight: every credential this root needs, or CredentialsError listing all missing."""
+        if self._credentials is None:
+            from tfctl.credentials import preflight, require
+
+            plan = preflight(self.path, self.project.environ)
+            require(plan)
+            for secret in plan.secrets:
+                self.project.masker.register(secret)
+            self._credentials = plan
+        return self._credentials
+
+    def terraform(self) -> Terraform:
+        """A Terraform runner for this environment, with the child environment built once."""
+        settings = self.project.settings
+        env = process.child_environment(
+            self.project.environ,
+            extra=self.credentials().env,
+            debug=self.project.debug,
+            plugin_cache_dir=settings.plugin_cache_dir,
+        )
+        from tfctl.retry import classify_failure
+
+        return Terraform(
+            binary=self.binary,
+            workdir=self.path,
+            env=env,
+            masker=self.project.masker,
+            on_line=self.project.on_line,
+            on_notice=self.project.on_notice,
+            lock_timeout=settings.lock_timeout,
+            classify=classify_failure,
+        )
+
+    # -- operations -----------------------------------------------------------------------------
+
+    def is_initialized(self) -> bool:
+        """True when init ran with the current backend settings."""
+        marker = self.data_dir / BACKEND_MARKER
+        if not (self.data_dir / "terraform.tfstate").is_file() or not marker.is_file():
+            return False
+        from tfctl.backend_render import backend_fingerprint
+
+        return marker.read_text().strip() == backend_fingerprint(self.rendered_backend())
+
+    def init(self, *, upgrade: bool = False, reconfigure: bool = False) -> None:
+        """`terraform init` with the rendered backend settings; records their fingerprint."""
+        from tfctl.backend_render import backend_config_args, backend_fingerprint
+
+        rendered = self.rendered_backend()
+        for warning in rendered.warnings:
+            self._notice(warning)
+        marker = self.data_dir / BACKEND_MARKER
+        fingerprint = backend_fingerprint(rendered)
+        if marker.is_file() and marker.read_text().strip() != fingerprint:
+            reconfigure = True  # settings changed: point at the new backend, never migrate silently
+        tf = self.terraform()
+        tf.init(
+            backend_config=backend_config_args(rendered, self.path),
+            upgrade=upgrade,
+            reconfigure=reconfigure,
+        )
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(fingerprint + "\n")
+
+    def ensure_initialized(self) -> None:
+        if not self.is_initialized():
+            self._notice(f"{self.name}: not initialized with the current backend; running init")
+            self.init()
+
+    def validate(self) -> None:
+        self.ensure_initialized()
+        self.terraform().validate()
+
+    def plan(
+        self,
+        *,
+        out: Path | None = None,
+        targets: Sequence[str] = (),
+        refresh: bool = True,
+        destroy: bool = False,
+        detailed_exitcode: bool = False,
+    ) -> PlanResult:
+        """Plan, and summarise from terraform's -json stream. `out` saves the plan file."""
+        self.ensure_initialized()
+        completed = self.terraform().plan(
+            out=out,
+            targets=targets,
+            refresh=refresh,
+            destroy=destroy,
+            detailed_exitcode=detailed_exitcode,
+        )
+        return PlanResult.from_events(
+            self.name, parse_events(completed.stdout), plan_file=out, destroy=destroy
+        )
+
+    def apply(
+        self,
+        plan: PlanResult | Path | None = None,
+        *,
+        targets: Sequence[str] = (),
+        approve: Approver | None = None,
+    ) -> ApplyResult:
+        """Apply a saved plan, or plan now and apply exactly that plan once `approve` agrees."""
+        if plan is not None:
+            plan_file = plan.plan_file if isinstance(plan, PlanResult) else plan
+            if plan_file is None:
+                raise PlanRefusedError("this plan was not saved to a file; plan with out=...")
+            self.ensure_initialized()
+            return self._apply_file(plan_file)
+        with self._scratch_plan() as scratch:
+            result = self.plan(out=scratch, targets=targets)
+            return self._approve_and_apply(result, approve)
+
+    def destroy(
+        self, *, targets: Sequence[str] = (), approve: Approver | None = None
+    ) -> ApplyResult:
+        """Plan a destroy, and apply exactly that plan once `approve` agrees."""
+        with self._scratch_plan() as scratch:
+            result = self.plan(out=scratch, targets=targets, destroy=True)
+            return self._approve_and_apply(result, approve)
+
+    def outputs(self) -> dict[str, OutputValue]:
+        """Every output; sensitive values are registered with the masker and wrapped in Secret."""
+        from tfctl.masking import Secret
+
+        self.ensure_initialized()
+        document = self.terraform().output()
+        values: dict[str, OutputValue] = {}
+        for name, item in sorted(document.items()):
+            sensitive = bool(item.get("sensitive"))
+            value: Any = item.get("value")
+            if sensitive:
+                self.project.masker.register_tree(value)
+                text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+                value = Secret(text)
+            values[name] = OutputValue(name=name, sensitive=sensitive, type=item.get("type"), value=value)
+        return values
+
+    def force_unlock(self, lock_id: str) -> None:
+        self.ensure_initialized()
+        self.terraform().force_unlock(lock_id)
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _approve_and_apply(self, result: PlanResult, approve: Approver | None) -> ApplyResult:
+        if not result.has_changes:
+            return ApplyResult(environment=self.name, add=0, change=0, remove=0)
+        if approve is not None and not approve(result):
+            raise PlanRefusedError("not applied: the plan was not approved")
+        assert result.plan_file is not None
+        return self._apply_file(result.plan_file)
+
+    def _apply_file(self, plan_file: Path) -> ApplyResult:
+        completed = self.terraform().apply(plan_file=plan_file)
+        result = ApplyResult.from_events(self.name, parse_events(completed.stdout))
+        try:
+            self.outputs()  # registers new sensitive outputs so later output stays masked
+        except TerraformCommandError as exc:
+            log.debug("could not read outputs after apply: %s", exc)
+        return result
+
+    @contextmanager
+    def _scratch_plan(self) -> Iterator[Path]:
+        # Plan files hold variable values (secrets included): a 0700 folder, removed in every case.
+        folder = Path(tempfile.mkdtemp(prefix=f"tfctl-{self.name}-"))
+        try:
+            yield folder / "scratch.tfplan"
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def _notice(self, message: str) -> None:
+        log.info("%s", message)
+        if self.project.on_notice is not None:
+            self.project.on_notice(message)

@@ -1,0 +1,277 @@
+"""The ONLY place tfctl starts a subprocess.
+
+`run()` streams stdout and stderr line by line through a masking hook to callbacks while capturing them,
+builds nothing itself but takes the child environment from `child_environment()` (the one place that
+environment is made), and turns Ctrl-C into one forwarded SIGINT so terraform stops cleanly and
+releases its state lock; a second Ctrl-C forwards a second SIGINT (terraform's hard stop); only after
+a grace period does it kill.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import shlex
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from typing import IO, Protocol
+
+from tfctl.errors import Interrupted, TerraformNotFoundError
+
+log = logging.getLogger(__name__)
+
+LineCallback = Callable[[str], None]
+
+# Variables that make terraform chatty or that would leak secrets into logs; cleared unless debugging.
+_DEBUG_VARIABLES = ("TF_LOG", "TF_LOG_PATH", "TF_LOG_CORE", "TF_LOG_PROVIDER")
+_PR_SET_PDEATHSIG = 1
+
+
+class StreamMasker(Protocol):
+    def feed(self, chunk: str) -> str: ...
+
+    def flush(self) -> str: ...
+
+
+class MaskingHook(Protocol):
+    """What process.py needs of a Masker: a per-stream masker and a one-shot mask."""
+
+    def stream(self) -> StreamMasker: ...
+
+    def mask(self, text: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class CompletedRun:
+    """A finished child process. stdout/stderr are already masked."""
+
+    argv: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+    interrupted: bool = False
+
+
+def child_environment(
+    base: Mapping[str, str],
+    *,
+    extra: Mapping[str, str] | None = None,
+    debug: bool = False,
+    plugin_cache_dir: Path | None = None,
+) -> dict[str, str]:
+    """The environment of every terraform child: automation mode, no prompts, no debug log unless asked."""
+    env = dict(base)
+    if not debug:
+        for name in _DEBUG_VARIABLES:
+            env.pop(name, None)
+    env["TF_IN_AUTOMATION"] = "1"
+    env["TF_INPUT"] = "0"
+    if plugin_cache_dir is not None and "TF_PLUGIN_CACHE_DIR" not in (extra or {}):
+        plugin_cache_dir.mkdir(parents=True, exist_ok=True)
+        env["TF_PLUGIN_CACHE_DIR"] = str(plugin_cache_dir)
+    env.update(extra or {})
+    return env
+
+
+def _die_with_parent() -> None:
+    # If tfctl is killed, terraform gets SIGINT (its graceful stop) instead of hanging on a dead pipe.
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGINT)
+    except (OSError, AttributeError):
+        pass
+
+
+class _Interrupts:
+    """Counts Ctrl-C while a child runs and forwards each one as SIGINT, up to two."""
+
+    def __init__(self, proc: subprocess.Popen[bytes], notify: LineCallback | None) -> None:
+        self.proc = proc
+        self.notify = notify
+        self.count = 0
+        self.second_at: float | None = None
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        self.count += 1
+        if self.count > 2 or self.proc.poll() is not None:
+            return
+        if self.count == 2:
+            self.second_at = time.monotonic()
+        message = (
+            "interrupt: asked terraform to stop; it finishes in-flight work, saves state and "
+            "releases the lock (press Ctrl-C again to force)"
+            if self.count == 1
+            else "second interrupt: terraform is stopping hard; state may be left locked"
+        )
+        if self.notify:
+            self.notify(message)
+        try:
+            self.proc.send_signal(signal.SIGINT)
+        except ProcessLookupError:
+            pass
+
+
+def _pump(
+    pipe: IO[bytes],
+    masker: StreamMasker | None,
+    sink: list[str],
+    on_line: LineCallback | None,
+) -> None:
+    pending = ""
+    for raw in iter(pipe.readline, b""):
+        text = raw.decode("utf-8", errors="replace")
+        text = masker.feed(text) if masker else text
+        pending += text
+        *lines, pending = pending.split("\n")
+        for line in lines:
+            sink.append(line + "\n")
+            if on_line:
+                on_line(line)
+    tail = pending + (masker.flush() if masker else "")
+    for line in tail.splitlines():
+        sink.append(line + "\n")
+        if on_line:
+            on_line(line)
+    pipe.close()
+
+
+def run(
+    argv: Sequence[str],
+    *,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    masker: MaskingHook | None = None,
+    on_stdout: LineCallback | None = None,
+    on_stderr: LineCallback | None = None,
+    on_notice: LineCallback | None = None,
+    kill_after: float = 60.0,
+) -> CompletedRun:
+    """Run argv to completion, streaming masked lines to the callbacks and capturing them.
+
+    Raises TerraformNotFoundError when the program is missing, Interrupted (exit code 130) when the
+    user pressed Ctrl-C (after the child has exited, so its state lock is released).
+    """
+    argv = [str(part) for part in argv]
+    shown = shlex.join(argv)
+    log.debug("run: %s (cwd=%s)", masker.mask(shown) if masker else shown, cwd)
+    started = time.monotonic()
+    try:
+        proc = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env=dict(env) if env is not None else None,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,  # the terminal's Ctrl-C reaches tfctl only; tfctl forwards one
+            preexec_fn=_die_with_parent,  # noqa: PLW1509 - needed for PR_SET_PDEATHSIG
+        )
+    except FileNotFoundError:
+        raise TerraformNotFoundError(
+            f"{argv[0]} not found",
+            hint="install terraform >= 1.0.3 or set TFCTL_TERRAFORM_BIN to its path",
+        ) from None
+    except PermissionError:
+        raise TerraformNotFoundError(
+            f"{argv[0]} is not executable", hint="fix its permissions or set TFCTL_TERRAFORM_BIN"
+        ) from None
+
+    out: list[str] = []
+    err: list[str] = []
+    assert proc.stdout is not None and proc.stderr is not None
+    readers = [
+        threading.Thread(
+            target=_pump,
+            args=(proc.stdout, masker.stream() if masker else None, out, on_stdout),
+            daemon=True,
+        ),
+        threading.Thread(
+            target=_pump,
+            args=(proc.stderr, masker.stream() if masker else None, err, on_stderr),
+            daemon=True,
+        ),
+    ]
+    for reader in readers:
+        reader.start()
+
+    interrupts = _Interrupts(proc, on_notice)
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, interrupts) if in_main else None
+    try:
+        while True:
+            try:
+                proc.wait(timeout=0.2)
+                break
+            except subprocess.TimeoutExpired:
+                if interrupts.second_at and time.monotonic() - interrupts.second_at > kill_after:
+                    if on_notice:
+                        on_notice(f"terraform did not stop within {kill_after:.0f}s; killing it")
+                    proc.kill()
+    finally:
+        if in_main:
+            signal.signal(signal.SIGINT, previous)
+        if proc.poll() is None:  # an unexpected error in tfctl: do not leave terraform running
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=kill_after)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        for reader in readers:
+            reader.join()
+
+    result = CompletedRun(
+        argv=tuple(argv),
+        returncode=proc.returncode,
+        stdout="".join(out),
+        stderr="".join(err),
+        seconds=time.monotonic() - started,
+        interrupted=interrupts.count > 0,
+    )
+    log.debug("exit %s after %.2fs: %s", result.returncode, result.seconds, argv[:2])
+    if interrupts.count:
+        raise Interrupted(
+            f"interrupted; terraform exited with code {proc.returncode}",
+            hint="the state lock was released unless terraform said otherwise",
+        )
+    return result
+
+
+def spawn_background(
+    argv: Sequence[str],
+    *,
+    log_file: Path,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> int:
+    """Start a long-lived helper (e.g. a local S3/DynamoDB endpoint) detached from tfctl; returns its pid."""
+    log.debug("spawn: %s", shlex.join(argv))
+    with log_file.open("ab") as sink:
+        proc = subprocess.Popen(
+            list(argv),
+            cwd=cwd,
+            env=dict(env) if env is not None else None,
+            stdin=subprocess.DEVNULL,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    return proc.pid
+
+
+def is_alive(pid: int) -> bool:
+    """True when a process with this pid exists."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

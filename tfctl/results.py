@@ -1,0 +1,173 @@
+"""Frozen result types built from terraform's -json output."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ACTIONS = ("create", "update", "delete", "replace", "read", "noop")
+
+
+@dataclass(frozen=True)
+class ResourceChange:
+    """One planned change: its address, resource type and terraform's action."""
+
+    address: str
+    resource_type: str
+    action: str
+
+    @property
+    def destructive(self) -> bool:
+        """True for actions that remove the existing object (delete, replace)."""
+        return self.action in {"delete", "replace"}
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """What `terraform plan` proposes, from its -json UI stream (no second terraform process)."""
+
+    environment: str
+    changes: tuple[ResourceChange, ...]
+    add: int
+    change: int
+    remove: int
+    plan_file: Path | None = None
+    output_changes: tuple[str, ...] = ()
+    drifted: tuple[str, ...] = ()
+    destroy: bool = False
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.add or self.change or self.remove or self.output_changes)
+
+    @property
+    def replace(self) -> int:
+        return sum(1 for c in self.changes if c.action == "replace")
+
+    def by_action(self, action: str) -> tuple[ResourceChange, ...]:
+        return tuple(c for c in self.changes if c.action == action)
+
+    def destructive_changes(self, resource_types: Iterable[str]) -> tuple[ResourceChange, ...]:
+        """Deletes and replacements of resources of the given types (stateful data)."""
+        types = set(resource_types)
+        return tuple(c for c in self.changes if c.destructive and c.resource_type in types)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "environment": self.environment,
+            "has_changes": self.has_changes,
+            "add": self.add,
+            "change": self.change,
+            "destroy": self.remove,
+            "replace": self.replace,
+            "plan_file": str(self.plan_file) if self.plan_file else None,
+            "changes": [
+                {"address": c.address, "type": c.resource_type, "action": c.action}
+                for c in self.changes
+            ],
+            "output_changes": list(self.output_changes),
+            "drifted": list(self.drifted),
+        }
+
+    @classmethod
+    def from_events(
+        cls,
+        environment: str,
+        events: Iterable[Mapping[str, Any]],
+        *,
+        plan_file: Path | None = None,
+        destroy: bool = False,
+    ) -> PlanResult:
+        """Build from the events of `terraform plan -json`."""
+        changes: dict[str, ResourceChange] = {}
+        outputs: list[str] = []
+        drifted: list[str] = []
+        totals = {"add": 0, "change": 0, "remove": 0}
+        for event in events:
+            kind = event.get("type")
+            if kind == "planned_change":
+                change = event.get("change", {})
+                resource = change.get("resource", {})
+                address = str(resource.get("addr", ""))
+                action = str(change.get("action", "noop"))
+                if action != "noop" and address:
+                    changes[address] = ResourceChange(
+                        address=address,
+                        resource_type=str(resource.get("resource_type", "")),
+                        action=action,
+                    )
+            elif kind == "resource_drift":
+                address = str(event.get("change", {}).get("resource", {}).get("addr", ""))
+                if address:
+                    drifted.append(address)
+            elif kind == "change_summary":
+                summary = event.get("changes", {})
+                totals = {k: int(summary.get(k, 0)) for k in totals}
+            elif kind == "outputs":
+                for name, item in (event.get("outputs") or {}).items():
+                    if isinstance(item, Mapping) and item.get("action", "noop") != "noop":
+                        outputs.append(str(name))
+        ordered = tuple(sorted(changes.values(), key=lambda c: (ACTIONS.index(c.action), c.address)))
+        return cls(
+            environment=environment,
+            changes=ordered,
+            plan_file=plan_file,
+            output_changes=tuple(outputs),
+            drifted=tuple(drifted),
+            destroy=destroy,
+            **totals,
+        )
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    """What `terraform apply` did, from its -json UI stream."""
+
+    environment: str
+    add: int
+    change: int
+    remove: int
+    applied: tuple[str, ...] = ()
+
+    @classmethod
+    def from_events(cls, environment: str, events: Iterable[Mapping[str, Any]]) -> ApplyResult:
+        totals = {"add": 0, "change": 0, "remove": 0}
+        applied = []
+        for event in events:
+            kind = event.get("type")
+            if kind == "apply_complete":
+                applied.append(str(event.get("hook", {}).get("resource", {}).get("addr", "")))
+            elif kind == "change_summary":
+                summary = event.get("changes", {})
+                totals = {k: int(summary.get(k, 0)) for k in totals}
+        return cls(environment=environment, applied=tuple(applied), **totals)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "environment": self.environment,
+            "add": self.add,
+            "change": self.change,
+            "destroy": self.remove,
+            "applied": list(self.applied),
+        }
+
+
+@dataclass(frozen=True)
+class OutputValue:
+    """One terraform output. A sensitive value is a masking `Secret` (see `reveal()`)."""
+
+    name: str
+    sensitive: bool
+    type: Any
+    value: Any = field(repr=False)
+
+    def reveal(self) -> Any:
+        """The plain value, for code that really needs it."""
+        reveal = getattr(self.value, "reveal", None)
+        return reveal() if callable(reveal) else self.value
+
+    def to_json(self, *, reveal: bool = False) -> dict[str, Any]:
+        shown = self.reveal() if (reveal or not self.sensitive) else None
+        return {"sensitive": self.sensitive, "type": self.type, "value": shown}

@@ -1,0 +1,457 @@
+"""The Terraform adapter: pure argv builders and one class with one method per terraform command.
+
+python-terraform builds the command lines, and only here. Its known defects are handled explicitly:
+- `Terraform.destroy()` adds `-force`, which Terraform >= 0.15 rejects: we never call it and build
+  `destroy ... -auto-approve` ourselves (`destroy_argv`).
+- `apply()` maps `skip_plan` to `-auto-approve=<bool>` (0.10.1's logic is wrong): we never call it and
+  add `-auto-approve` only when asked (`apply_argv`).
+- dict `var` values are written to temp files that may outlive a crash: `build_argv` refuses dicts
+  (variables travel as TF_VAR_* in the child environment, never as -var or -var-file).
+- its logger prints whole command lines (and its `__getattr__` logs every call on the root logger):
+  we only call `generate_cmd_string`, which logs nothing, and silence its logger as a second guard.
+- the `synchronous` kwarg leaks into argv as `-synchronous=...`: `build_argv` drops it.
+Every command that accepts them gets `-no-color` and `-input=false`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tfctl import process
+from tfctl.errors import TerraformCommandError, TerraformNotFoundError, TerraformVersionError
+from tfctl.process import CompletedRun, LineCallback, MaskingHook
+
+log = logging.getLogger(__name__)
+
+MIN_VERSION = (1, 0, 3)
+MAX_VERSION = (2, 0, 0)
+
+
+class _Flag:
+    """A bare flag such as -no-color (python-terraform's IsFlagged)."""
+
+    def __repr__(self) -> str:
+        return "FLAG"
+
+
+FLAG = _Flag()
+
+# Commands that take -input=false; the others reject it ("flag provided but not defined").
+_TAKES_INPUT = {"init", "plan", "apply", "destroy", "import", "refresh"}
+
+
+def build_argv(binary: str, command: str, *args: str, **options: Any) -> list[str]:
+    """Build argv with python-terraform's generate_cmd_string, guarding its defects."""
+    import python_terraform
+
+    logging.getLogger("python_terraform").setLevel(logging.CRITICAL)  # defect: logs whole argv
+    options.pop("synchronous", None)  # defect: would leak as -synchronous=...
+    for name, value in options.items():
+        if isinstance(value, dict):  # defect: dicts become temp -var-file files
+            raise ValueError(f"option {name} must not be a dict; pass variables as TF_VAR_*")
+    translated: dict[str, Any] = {"no_color": python_terraform.IsFlagged}
+    if command.split()[0] in _TAKES_INPUT:
+        translated["input"] = False
+    for name, value in options.items():
+        translated[name] = python_terraform.IsFlagged if value is FLAG else value
+    builder = python_terraform.Terraform(terraform_bin_path=binary, is_env_vars_included=False)
+    argv: list[str] = builder.generate_cmd_string(command, *args, **translated)
+    return argv
+
+
+def init_argv(
+    binary: str,
+    *,
+    backend_config: Sequence[str] = (),
+    upgrade: bool = False,
+    reconfigure: bool = False,
+) -> list[str]:
+    """`terraform init`; backend_config holds ready `-backend-config=...` entries."""
+    argv = build_argv(
+        binary,
+        "init",
+        upgrade=FLAG if upgrade else None,
+        reconfigure=FLAG if reconfigure else None,
+    )
+    return argv + list(backend_config)
+
+
+def plan_argv(
+    binary: str,
+    *,
+    out: Path | None = None,
+    targets: Sequence[str] = (),
+    refresh: bool = True,
+    refresh_only: bool = False,
+    destroy: bool = False,
+    detailed_exitcode: bool = False,
+    lock_timeout: str = "0s",
+    json_ui: bool = True,
+) -> list[str]:
+    """`terraform plan`, by default streaming terraform's machine-readable UI (-json)."""
+    return build_argv(
+        binary,
+        "plan",
+        lock_timeout=lock_timeout,
+        out=str(out) if out else None,
+        refresh=None if refresh else False,
+        refresh_only=FLAG if refresh_only else None,
+        destroy=FLAG if destroy else None,
+        detailed_exitcode=FLAG if detailed_exitcode else None,
+        json=FLAG if json_ui else None,
+        target=list(targets) or None,
+    )
+
+
+def apply_argv(
+    binary: str,
+    *,
+    plan_file: Path | None = None,
+    auto_approve: bool = False,
+    targets: Sequence[str] = (),
+    lock_timeout: str = "0s",
+    json_ui: bool = True,
+) -> list[str]:
+    """`terraform apply`; with a saved plan no approval flag is needed (and none is added)."""
+    if plan_file is not None and targets:
+        raise ValueError("targets belong to the plan, not to applying a saved plan")
+    return build_argv(
+        binary,
+        "apply",
+        *([str(plan_file)] if plan_file else []),
+        lock_timeout=lock_timeout,
+        auto_approve=FLAG if auto_approve and plan_file is None else None,
+        json=FLAG if json_ui else None,
+        target=list(targets) or None,
+    )
+
+
+def destroy_argv(
+    binary: str,
+    *,
+    auto_approve: bool = False,
+    targets: Sequence[str] = (),
+    lock_timeout: str = "0s",
+) -> list[str]:
+    """`terraform destroy` with -auto-approve, never python-terraform's -force."""
+    return build_argv(
+        binary,
+        "destroy",
+        lock_timeout=lock_timeout,
+        auto_approve=FLAG if auto_approve else None,
+        target=list(targets) or None,
+    )
+
+
+def output_argv(binary: str) -> list[str]:
+    """`terraform output -json` for ALL outputs (naming one output drops its sensitive flag)."""
+    return build_argv(binary, "output", json=FLAG)
+
+
+def show_argv(binary: str, plan_file: Path) -> list[str]:
+    """`terraform show -json PLAN`. Its document holds sensitive values in clear: mask before use."""
+    return build_argv(binary, "show", str(plan_file), json=FLAG)
+
+
+def validate_argv(binary: str) -> list[str]:
+    return build_argv(binary, "validate", json=FLAG)
+
+
+def fmt_argv(binary: str, *, check: bool = False, paths: Sequence[str] = ()) -> list[str]:
+    return build_argv(
+        binary,
+        "fmt",
+        *paths,
+        check=FLAG if check else None,
+        diff=FLAG if check else None,
+        recursive=FLAG,
+    )
+
+
+def force_unlock_argv(binary: str, lock_id: str) -> list[str]:
+    return build_argv(binary, "force-unlock", lock_id, force=FLAG)
+
+
+def version_argv(binary: str) -> list[str]:
+    return [binary, "version", "-json"]
+
+
+@dataclass(frozen=True, order=True)
+class Version:
+    major: int
+    minor: int
+    patch: int
+
+    @classmethod
+    def parse(cls, text: str) -> Version:
+        core = text.strip().lstrip("v").split("-")[0].split("+")[0]
+        parts = core.split(".")
+        try:
+            major, minor, patch = (int(p) for p in (parts + ["0", "0"])[:3])
+        except ValueError:
+            raise ValueError(f"not a terraform version: {text!r}") from None
+        return cls(major, minor, patch)
+
+    @property
+    def tuple(self) -> tuple[int, int, int]:
+        return (self.major, self.minor, self.patch)
+
+    def __str__(self) -> str:
+        return f"{self.major}.{self.minor}.{self.patch}"
+
+
+def resolve_binary(name: str, environ: Mapping[str, str] | None = None) -> str:
+    """An absolute path to the terraform binary, or TerraformNotFoundError with the fix."""
+    search_path = (environ or os.environ).get("PATH")
+    found = shutil.which(name, path=search_path)
+    if found is None:
+        raise TerraformNotFoundError(
+            f"terraform binary {name!r} not found",
+            hint="install terraform >= 1.0.3 on PATH or set TFCTL_TERRAFORM_BIN to its path",
+        )
+    return os.path.abspath(found)
+
+
+def _version_cache_file(cache_dir: Path) -> Path:
+    return cache_dir / "terraform-versions.json"
+
+
+def detect_version(binary: str, *, cache_dir: Path | None = None) -> Version:
+    """The binary's version from `terraform version -json`, cached by path, size and mtime."""
+    try:
+        stat = os.stat(binary)
+    except OSError:
+        raise TerraformNotFoundError(
+            f"terraform binary {binary!r} not found",
+            hint="install terraform >= 1.0.3 or set TFCTL_TERRAFORM_BIN to its path",
+        ) from None
+    key = f"{os.path.realpath(binary)}:{stat.st_size}:{stat.st_mtime_ns}"
+    cache: dict[str, str] = {}
+    if cache_dir is not None:
+        try:
+            cache = json.loads(_version_cache_file(cache_dir).read_text())
+        except (OSError, ValueError):
+            cache = {}
+        if key in cache:
+            return _checked(Version.parse(cache[key]))
+    completed = process.run(version_argv(binary))
+    try:
+        text = json.loads(completed.stdout)["terraform_version"]
+    except (ValueError, KeyError, TypeError):
+        first = completed.stdout.strip().splitlines()[:1]
+        text = first[0].removeprefix("Terraform ") if first else "unknown"
+    version = Version.parse(text)
+    if cache_dir is not None:
+        cache[key] = str(version)
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            _version_cache_file(cache_dir).write_text(json.dumps(cache))
+        except OSError:
+            pass
+    return _checked(version)
+
+
+def _checked(version: Version) -> Version:
+    if version.tuple < MIN_VERSION or version.tuple >= MAX_VERSION:
+        raise TerraformVersionError(
+            str(version),
+            ".".join(map(str, MIN_VERSION)),
+            ".".join(map(str, MAX_VERSION)),
+        )
+    return version
+
+
+def ui_message(line: str) -> str | None:
+    """The human text of one line of terraform's -json UI stream (None for lines not worth showing)."""
+    try:
+        event = json.loads(line)
+    except ValueError:
+        return line
+    if not isinstance(event, dict):
+        return line
+    kind = event.get("type")
+    if kind == "version":
+        return None
+    if kind == "diagnostic":
+        diag = event.get("diagnostic", {})
+        severity = str(diag.get("severity", "error")).capitalize()
+        text = f"{severity}: {diag.get('summary', '')}"
+        detail = diag.get("detail")
+        return f"{text}\n  {detail}" if detail else text
+    message = event.get("@message")
+    return str(message) if message is not None else None
+
+
+def diagnostics_text(events: Iterable[Mapping[str, Any]]) -> str:
+    """Error diagnostics of a -json stream, rendered as terraform's human 'Error: ...' lines."""
+    lines = []
+    for event in events:
+        if event.get("type") == "diagnostic":
+            diag = event.get("diagnostic", {})
+            if diag.get("severity") == "error":
+                lines.append(f"Error: {diag.get('summary', '')}")
+                if diag.get("detail"):
+                    lines.append(str(diag["detail"]))
+    return "\n".join(lines)
+
+
+def parse_events(stdout: str) -> list[dict[str, Any]]:
+    """Every JSON object of a -json UI stream; other lines are skipped."""
+    events = []
+    for line in stdout.splitlines():
+        if line.startswith("{"):
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(event, dict):
+                events.append(event)
+    return events
+
+
+@dataclass
+class Terraform:
+    """One terraform binary in one working directory, with its child environment and masking hook."""
+
+    binary: str
+    workdir: Path
+    env: Mapping[str, str] = field(default_factory=dict, repr=False)
+    masker: MaskingHook | None = None
+    on_line: LineCallback | None = None
+    on_notice: LineCallback | None = None
+    lock_timeout: str = "2m"
+    classify: Callable[[CompletedRun], TerraformCommandError] | None = None
+
+    def _run(
+        self,
+        argv: Sequence[str],
+        *,
+        json_ui: bool,
+        ok: Iterable[int] = (0,),
+        raw: bool = False,
+    ) -> CompletedRun:
+        """Run one command. `raw` captures stdout unmasked and unshown, for values tfctl parses."""
+
+        def show(line: str) -> None:
+            if self.on_line is None:
+                return
+            text = ui_message(line) if json_ui else line
+            if text is not None:
+                self.on_line(text)
+
+        completed = process.run(
+            argv,
+            cwd=self.workdir,
+            env=self.env,
+            masker=None if raw else self.masker,
+            on_stdout=None if raw else show,
+            on_stderr=None if raw else self.on_line,
+            on_notice=self.on_notice,
+        )
+        if completed.returncode not in set(ok):
+            if raw and self.masker is not None:
+                completed = CompletedRun(
+                    argv=completed.argv,
+                    returncode=completed.returncode,
+                    stdout=self.masker.mask(completed.stdout),
+                    stderr=self.masker.mask(completed.stderr),
+                    seconds=completed.seconds,
+                )
+            raise self.error(completed, json_ui=json_ui)
+        return completed
+
+    def error(self, completed: CompletedRun, *, json_ui: bool = False) -> TerraformCommandError:
+        """The exception for a failed run: stderr plus, for -json runs, the error diagnostics."""
+        if json_ui:
+            extra = diagnostics_text(parse_events(completed.stdout))
+            if extra:
+                completed = CompletedRun(
+                    argv=completed.argv,
+                    returncode=completed.returncode,
+                    stdout=completed.stdout,
+                    stderr=(completed.stderr + "\n" + extra).strip(),
+                    seconds=completed.seconds,
+                )
+        if self.classify is not None:
+            return self.classify(completed)
+        return TerraformCommandError(
+            completed.argv, completed.returncode, completed.stdout, completed.stderr
+        )
+
+    def init(
+        self, *, backend_config: Sequence[str] = (), upgrade: bool = False, reconfigure: bool = False
+    ) -> CompletedRun:
+        argv = init_argv(
+            self.binary, backend_config=backend_config, upgrade=upgrade, reconfigure=reconfigure
+        )
+        return self._run(argv, json_ui=False)
+
+    def validate(self) -> CompletedRun:
+        return self._run(validate_argv(self.binary), json_ui=True)
+
+    def plan(
+        self,
+        *,
+        out: Path | None = None,
+        targets: Sequence[str] = (),
+        refresh: bool = True,
+        refresh_only: bool = False,
+        destroy: bool = False,
+        detailed_exitcode: bool = False,
+    ) -> CompletedRun:
+        """Plan; with detailed_exitcode, exit 2 ("changes present") is a success."""
+        argv = plan_argv(
+            self.binary,
+            out=out,
+            targets=targets,
+            refresh=refresh,
+            refresh_only=refresh_only,
+            destroy=destroy,
+            detailed_exitcode=detailed_exitcode,
+            lock_timeout=self.lock_timeout,
+        )
+        return self._run(argv, json_ui=True, ok=(0, 2) if detailed_exitcode else (0,))
+
+    def apply(
+        self, *, plan_file: Path | None = None, auto_approve: bool = False, targets: Sequence[str] = ()
+    ) -> CompletedRun:
+        argv = apply_argv(
+            self.binary,
+            plan_file=plan_file,
+            auto_approve=auto_approve,
+            targets=targets,
+            lock_timeout=self.lock_timeout,
+        )
+        return self._run(argv, json_ui=True)
+
+    def destroy(self, *, auto_approve: bool = False, targets: Sequence[str] = ()) -> CompletedRun:
+        argv = destroy_argv(
+            self.binary, auto_approve=auto_approve, targets=targets, lock_timeout=self.lock_timeout
+        )
+        return self._run(argv, json_ui=False)
+
+    def output(self) -> dict[str, Any]:
+        """Every output as terraform reports it: {name: {sensitive, type, value}}."""
+        # Parsed, never shown: values are registered with the masker by the caller.
+        completed = self._run(output_argv(self.binary), json_ui=False, raw=True)
+        text = completed.stdout.strip()
+        document: dict[str, Any] = json.loads(text) if text else {}
+        return document
+
+    def show_plan(self, plan_file: Path) -> dict[str, Any]:
+        completed = self._run(show_argv(self.binary, plan_file), json_ui=False, raw=True)
+        document: dict[str, Any] = json.loads(completed.stdout)
+        return document
+
+    def fmt(self, *, check: bool = False, paths: Sequence[str] = ()) -> CompletedRun:
+        return self._run(fmt_argv(self.binary, check=check, paths=paths), json_ui=False, ok=(0, 3))
+
+    def force_unlock(self, lock_id: str) -> CompletedRun:
+        return self._run(force_unlock_argv(self.binary, lock_id), json_ui=False)
