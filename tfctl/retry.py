@@ -96,7 +96,13 @@ AWS_TRANSIENT_CODES = frozenset(
 )
 #: Error codes that, right after a create, only mean "not visible yet".
 AWS_NOT_YET_VISIBLE_CODES = frozenset(
-    {"NoSuchBucket", "404", "NotFound", "ResourceNotFoundException", "ContinuousBackupsUnavailableException"}
+    {
+        "NoSuchBucket",
+        "404",
+        "NotFound",
+        "ResourceNotFoundException",
+        "ContinuousBackupsUnavailableException",
+    }
 )
 
 
