@@ -107,7 +107,7 @@ AWS_NOT_YET_VISIBLE_CODES = frozenset(
 
 
 def aws_error_code(exc: BaseException) -> str | None:
-    """The AWS error code of a botocore ClientError (duck-typed, so botocore stays a lazy import)."""
+    """The AWS error code of a botocore ClientError (duck-typed: botocore stays a lazy import)."""
     response = getattr(exc, "response", None)
     if not isinstance(response, dict):
         return None
