@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Formatting check for all HCL, then `tfctl validate` for each environment (or the ones named as arguments).
+# Formatting check for all HCL, then `tfctl validate` for the named environments (all when none are named).
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -7,15 +7,11 @@ terraform_bin="${TFCTL_TERRAFORM_BIN:-terraform}"
 
 "$terraform_bin" fmt -check -recursive -diff "$repo_root/terraform"
 
-if [ "$#" -gt 0 ]; then
-  environments=("$@")
+cd "$repo_root"
+if [ "$#" -eq 0 ]; then
+  tfctl validate
 else
-  environments=()
-  for dir in "$repo_root"/terraform/environments/*/; do
-    environments+=("$(basename "$dir")")
+  for environment in "$@"; do
+    tfctl validate "$environment"
   done
 fi
-
-for environment in "${environments[@]}"; do
-  tfctl validate "$environment"
-done

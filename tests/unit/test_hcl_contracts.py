@@ -1,0 +1,375 @@
+"""Contracts of the handwritten Terraform, read with python-hcl2 (no terraform process).
+
+Module structure, typed and described variables, described outputs, sensitive flags on secrets, no
+provider blocks in modules, an empty s3 backend, version pins, credential sources, the tagging and
+network policies, module calls that match module inputs, and READMEs listing every input and output.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import hcl2
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+TERRAFORM = REPO / "terraform"
+MODULES = sorted(p for p in (TERRAFORM / "modules").iterdir() if p.is_dir())
+ENVIRONMENTS = sorted(p for p in (TERRAFORM / "environments").iterdir() if p.is_dir())
+MODULE_FILES = {"main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md"}
+ENV_FILES = {
+    "versions.tf",
+    "providers.tf",
+    "backend.tf",
+    "main.tf",
+    "variables.tf",
+    "outputs.tf",
+    "terraform.tfvars",
+}
+PARSER_KEYS = {"__is_block__", "__comments__", "__inline_comments__"}
+SECRET_NAME = re.compile(r"password|token|secret|api_key|connection_string|redis_url")
+REQUIRED_TAG_KEYS = {"project", "environment", "owner", "cost_center"}
+VARIABLE_KEY_ORDER = ["type", "description", "default", "sensitive", "validation"]
+SECRET_INPUTS = {
+    "clickhouse_admin_password",
+    "qstash_token",
+    "clickhouse_app_user_password",
+    "clickhouse_cdc_user_password",
+}
+
+
+def unquote(text: Any) -> Any:
+    if isinstance(text, str) and len(text) >= 2 and text[0] == text[-1] == '"':
+        return text[1:-1]
+    return text
+
+
+def deep_unquote(value: Any) -> Any:
+    """python-hcl2 keeps string quotes; strip them from keys and values, recursively."""
+    if isinstance(value, dict):
+        return {unquote(k): deep_unquote(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [deep_unquote(v) for v in value]
+    return unquote(value)
+
+
+@functools.cache
+def _parse_cached(path: str) -> str:
+    with open(path) as handle:
+        return json.dumps(hcl2.load(handle))
+
+
+def parse(path: Path) -> dict[str, Any]:
+    """Parsed HCL of one file (a fresh copy; the parse itself is cached, as lark is slow)."""
+    return dict(json.loads(_parse_cached(str(path))))
+
+
+def parse_dir(directory: Path) -> dict[str, list[Any]]:
+    merged: dict[str, list[Any]] = {}
+    for path in sorted(directory.glob("*.tf")):
+        for key, value in parse(path).items():
+            if key not in PARSER_KEYS:
+                merged.setdefault(key, []).extend(value)
+    return merged
+
+
+def named_blocks(directory: Path, kind: str) -> dict[str, dict[str, Any]]:
+    """`variable`/`output`/`module` blocks of a directory, by unquoted name."""
+    return {
+        unquote(name): {k: v for k, v in body.items() if k not in PARSER_KEYS}
+        for block in parse_dir(directory).get(kind, [])
+        for name, body in block.items()
+    }
+
+
+def tfvars(env: Path) -> dict[str, Any]:
+    parsed = parse(env / "terraform.tfvars")
+    return {k: deep_unquote(v) for k, v in parsed.items() if k not in PARSER_KEYS}
+
+
+def readme_names(readme: Path, heading: str) -> set[str]:
+    """Names in the first column of the table under `## <heading>`."""
+    section = re.search(rf"^## {heading}\n(.*?)(?=^## |\Z)", readme.read_text(), re.M | re.S)
+    assert section, f"{readme}: no '## {heading}' section"
+    return set(re.findall(r"^\| `(\w+)` \|", section.group(1), re.M))
+
+
+def ids(paths: list[Path]) -> list[str]:
+    return [p.name for p in paths]
+
+
+def test_there_are_four_modules_and_two_environments() -> None:
+    assert ids(MODULES) == [
+        "async_messaging",
+        "data_warehouse",
+        "database_access",
+        "serverless_cache",
+    ]
+    assert ids(ENVIRONMENTS) == ["dev", "prod"]
+
+
+@pytest.mark.parametrize("module", MODULES, ids=ids(MODULES))
+def test_module_has_the_five_standard_files(module: Path) -> None:
+    assert {p.name for p in module.iterdir() if p.is_file()} == MODULE_FILES
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS, ids=ids(ENVIRONMENTS))
+def test_environment_has_its_standard_files(env: Path) -> None:
+    assert {p.name for p in env.iterdir() if p.is_file()} == ENV_FILES
+
+
+@pytest.mark.parametrize("root", MODULES + ENVIRONMENTS, ids=ids(MODULES + ENVIRONMENTS))
+def test_variables_are_typed_described_and_ordered(root: Path) -> None:
+    variables = named_blocks(root, "variable")
+    assert variables
+    for name, body in variables.items():
+        assert re.fullmatch(r"[a-z][a-z0-9_]*", name), name
+        assert body.get("type"), f"{name}: no type"
+        assert "any" not in str(body["type"]), f"{name}: imprecise type"
+        assert unquote(body.get("description", "")).strip(), f"{name}: no description"
+        order = [k for k in body if k in VARIABLE_KEY_ORDER]
+        assert order == sorted(order, key=VARIABLE_KEY_ORDER.index), f"{name}: {order}"
+        for rule in body.get("validation", []):
+            assert unquote(rule["error_message"]).endswith("."), f"{name}: message is a sentence"
+
+
+@pytest.mark.parametrize("root", MODULES + ENVIRONMENTS, ids=ids(MODULES + ENVIRONMENTS))
+def test_outputs_are_described(root: Path) -> None:
+    outputs = named_blocks(root, "output")
+    assert outputs
+    for name, body in outputs.items():
+        assert unquote(body.get("description", "")).strip(), f"{name}: no description"
+
+
+@pytest.mark.parametrize("root", MODULES + ENVIRONMENTS, ids=ids(MODULES + ENVIRONMENTS))
+def test_secret_inputs_and_outputs_are_sensitive(root: Path) -> None:
+    for kind in ("variable", "output"):
+        for name, body in named_blocks(root, kind).items():
+            if SECRET_NAME.search(name):
+                assert body.get("sensitive") is True, f"{kind} {name} must be sensitive"
+            else:
+                assert body.get("sensitive") is not True, (
+                    f"{kind} {name}: sensitive but not named so"
+                )
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS, ids=ids(ENVIRONMENTS))
+def test_environment_secret_inputs_are_sensitive_without_defaults(env: Path) -> None:
+    sensitive = {n for n, b in named_blocks(env, "variable").items() if b.get("sensitive")}
+    assert sensitive == SECRET_INPUTS
+    for name in sensitive:
+        assert "default" not in named_blocks(env, "variable")[name]
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS, ids=ids(ENVIRONMENTS))
+def test_tfvars_hold_no_secret_and_only_declared_variables(env: Path) -> None:
+    values = tfvars(env)
+    declared = named_blocks(env, "variable")
+    assert set(values) <= set(declared)
+    assert not set(values) & SECRET_INPUTS
+    required = {n for n, b in declared.items() if "default" not in b} - SECRET_INPUTS
+    assert required <= set(values), f"missing: {required - set(values)}"
+
+
+@pytest.mark.parametrize("module", MODULES, ids=ids(MODULES))
+def test_modules_have_no_provider_or_backend_blocks(module: Path) -> None:
+    parsed = parse_dir(module)
+    assert "provider" not in parsed
+    for block in parsed.get("terraform", []):
+        assert "backend" not in block
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS, ids=ids(ENVIRONMENTS))
+def test_backend_is_an_empty_s3_block(env: Path) -> None:
+    parsed = parse(env / "backend.tf")
+    backends = [b for t in parsed["terraform"] for b in t.get("backend", [])]
+    assert len(backends) == 1
+    ((name, body),) = backends[0].items()
+    assert unquote(name) == "s3"
+    assert {k for k in body if k not in PARSER_KEYS} == set()
+    others = [p for p in env.glob("*.tf") if p.name != "backend.tf"]
+    assert all("backend" not in parse(p).get("terraform", [{}])[0] for p in others)
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS, ids=ids(ENVIRONMENTS))
+def test_versions_pin_terraform_and_providers(env: Path) -> None:
+    (terraform,) = parse(env / "versions.tf")["terraform"]
+    assert unquote(terraform["required_version"]) == ">= 1.0.3, < 2.0.0"
+    (providers,) = deep_unquote(terraform["required_providers"])
+    pins = {
+        name: (p["source"], p["version"])
+        for name, p in providers.items()
+        if name not in PARSER_KEYS
+    }
+    assert pins == {
+        "clickhouse": ("ClickHouse/clickhouse", "~> 3.16"),
+        "upstash": ("upstash/upstash", "~> 2.0"),
+        "clickhousedbops": ("ClickHouse/clickhousedbops", ">= 1.11.2, < 2.0.0"),
+    }
+
+
+@pytest.mark.parametrize("module", MODULES, ids=ids(MODULES))
+def test_module_versions_declare_their_providers(module: Path) -> None:
+    (terraform,) = parse(module / "versions.tf")["terraform"]
+    assert unquote(terraform["required_version"]) == ">= 1.0.3, < 2.0.0"
+    (providers,) = deep_unquote(terraform["required_providers"])
+    providers = {k: v for k, v in providers.items() if k not in PARSER_KEYS}
+    used = {
+        unquote(t).split("_", 1)[0]
+        if not unquote(t).startswith("clickhousedbops")
+        else "clickhousedbops"
+        for block in parse_dir(module).get("resource", [])
+        for t in block
+    }
+    assert set(providers) == used
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS, ids=ids(ENVIRONMENTS))
+def test_provider_credentials_come_from_the_environment(env: Path) -> None:
+    providers = {
+        unquote(name): {k: v for k, v in body.items() if k not in PARSER_KEYS}
+        for block in parse(env / "providers.tf")["provider"]
+        for name, body in block.items()
+    }
+    assert providers["clickhouse"] == {}
+    assert providers["upstash"] == {}
+    dbops = providers["clickhousedbops"]
+    assert dbops["host"] == "${module.data_warehouse.host}"
+    assert dbops["port"] == "${module.data_warehouse.port}"
+    assert dbops["auth_config"]["password"] == "${var.clickhouse_admin_password}"
+    secret_refs = re.findall(r"var\.(\w+)", (env / "providers.tf").read_text())
+    assert set(secret_refs) == {"clickhouse_admin_password"}
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS, ids=ids(ENVIRONMENTS))
+def test_module_calls_match_module_inputs(env: Path) -> None:
+    for name, call in named_blocks(env, "module").items():
+        source = unquote(call["source"])
+        module_dir = (env / source).resolve()
+        assert module_dir.parent == (TERRAFORM / "modules").resolve(), source
+        inputs = named_blocks(module_dir, "variable")
+        passed = set(call) - {"source", "providers", "depends_on", "count", "for_each"}
+        assert passed <= set(inputs), f"{name}: unknown inputs {passed - set(inputs)}"
+        required = {n for n, b in inputs.items() if "default" not in b}
+        assert required <= passed, f"{name}: missing inputs {required - passed}"
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS, ids=ids(ENVIRONMENTS))
+def test_environment_outputs_reference_existing_module_outputs(env: Path) -> None:
+    outputs = named_blocks(env, "output")
+    assert {"clickhouse_connection_string", "redis_url", "qstash_token"} <= set(outputs)
+    modules = named_blocks(env, "module")
+    text = "\n".join(p.read_text() for p in env.glob("*.tf"))
+    for module_name, output_name in re.findall(r"module\.(\w+)\.(\w+)", text):
+        module_dir = (env / unquote(modules[module_name]["source"])).resolve()
+        assert output_name in named_blocks(module_dir, "output"), f"{module_name}.{output_name}"
+
+
+@pytest.mark.parametrize("module", MODULES, ids=ids(MODULES))
+def test_readme_lists_every_input_and_output(module: Path) -> None:
+    readme = module / "README.md"
+    assert readme_names(readme, "Inputs") == set(named_blocks(module, "variable"))
+    assert readme_names(readme, "Outputs") == set(named_blocks(module, "output"))
+
+
+def test_readme_check_detects_a_missing_entry(tmp_path: Path) -> None:
+    module = TERRAFORM / "modules" / "data_warehouse"
+    text = (module / "README.md").read_text()
+    edited = tmp_path / "README.md"
+    edited.write_text(re.sub(r"^\| `cloud_region` \|.*\n", "", text, flags=re.M))
+    assert readme_names(edited, "Inputs") != set(named_blocks(module, "variable"))
+
+
+def test_environment_readme_names_every_secret_input() -> None:
+    text = (TERRAFORM / "environments" / "README.md").read_text()
+    assert set(re.findall(r"^\| `(\w+)` \|", text, re.M)) >= SECRET_INPUTS
+
+
+def validation_conditions(root: Path, variable: str) -> str:
+    return " ".join(r["condition"] for r in named_blocks(root, "variable")[variable]["validation"])
+
+
+@pytest.mark.parametrize("root", [*ENVIRONMENTS, TERRAFORM / "modules" / "data_warehouse"])
+def test_tagging_policy_requires_the_cost_allocation_keys(root: Path) -> None:
+    condition = validation_conditions(root, "tags")
+    assert set(re.findall(r'"(\w+)"', condition)) >= REQUIRED_TAG_KEYS
+    assert "setsubtract" in condition
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS, ids=ids(ENVIRONMENTS))
+def test_environment_tfvars_satisfy_the_tagging_policy(env: Path) -> None:
+    tags = tfvars(env)["tags"]
+    assert set(tags) >= REQUIRED_TAG_KEYS
+    assert tags["environment"] == env.name
+
+
+def test_environments_use_their_names() -> None:
+    dev, prod = (
+        tfvars(TERRAFORM / "environments" / "dev"),
+        tfvars(TERRAFORM / "environments" / "prod"),
+    )
+    assert dev["clickhouse_service_name"] == "salla-analytics-dev"
+    assert prod["clickhouse_service_name"] == "salla-analytics-prod"
+    assert dev["cache_database_name"] == "salla-cache-dev"
+    assert prod["cache_database_name"] == "salla-cache-prod"
+    assert set(dev["topics"]) == {"cdc-dev", "notifications-dev"}
+    assert set(prod["topics"]) == {"cdc-prod", "notifications-prod"}
+    assert dev["ip_allow_list"] == ["0.0.0.0/0"]
+
+
+def test_prod_allow_list_is_explicit_and_never_open() -> None:
+    prod = TERRAFORM / "environments" / "prod"
+    allow_list = tfvars(prod)["production_allow_list"]
+    assert allow_list
+    assert not any(cidr.endswith("/0") for cidr in allow_list)
+    main = (prod / "main.tf").read_text()
+    assert "var.production_allow_list" in main
+    assert "ip_allow_list" not in named_blocks(prod, "variable")
+
+
+def test_prod_keeps_backups_longer_than_dev() -> None:
+    dev, prod = (
+        tfvars(TERRAFORM / "environments" / "dev"),
+        tfvars(TERRAFORM / "environments" / "prod"),
+    )
+    assert dev["backup_retention_period_in_hours"] < prod["backup_retention_period_in_hours"]
+    dev_allowed = set(
+        map(
+            int,
+            re.findall(
+                r"\d+", validation_conditions(ENVIRONMENTS[0], "backup_retention_period_in_hours")
+            ),
+        )
+    )
+    prod_allowed = set(
+        map(
+            int,
+            re.findall(
+                r"\d+", validation_conditions(ENVIRONMENTS[1], "backup_retention_period_in_hours")
+            ),
+        )
+    )
+    assert max(dev_allowed) < min(prod_allowed)
+
+
+def test_warehouse_sends_only_a_password_hash() -> None:
+    module = TERRAFORM / "modules" / "data_warehouse"
+    ((body,),) = [list(b['"clickhouse_service"'].values()) for b in parse_dir(module)["resource"]]
+    assert body["password_hash"] == "${base64sha256(var.admin_password)}"
+    assert "password" not in body
+
+
+def test_database_users_send_only_password_hashes() -> None:
+    module = TERRAFORM / "modules" / "database_access"
+    users = [
+        body
+        for block in parse_dir(module)["resource"]
+        for body in block.get('"clickhousedbops_user"', {}).values()
+    ]
+    assert len(users) == 2
+    for body in users:
+        assert re.fullmatch(r"\$\{sha256\(var\.\w+_password\)\}", body["password_sha256_hash"])
