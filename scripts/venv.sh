@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Sourced by the other scripts: creates .venv (Python 3.11+) and installs tfctl with its test extra,
+# re-installing only when pyproject.toml changed. Also prepares checkov in its own virtualenv
+# (.venv-checkov), because its pins clash with the project's.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+venv="${TFCTL_VENV:-$repo/.venv}"
+python="${PYTHON:-}"
+if [ -z "$python" ]; then
+  for candidate in python3.13 python3.12 python3.11 python3; do
+    if command -v "$candidate" >/dev/null 2>&1 &&
+      "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+      python="$candidate"
+      break
+    fi
+  done
+fi
+if [ -z "$python" ]; then
+  echo "error: tfctl needs Python 3.11 or newer (set PYTHON=/path/to/python3.11)" >&2
+  exit 1
+fi
+stamp="$venv/.tfctl-installed"
+want="$(cat "$repo/pyproject.toml" "$repo/scripts/venv.sh" | sha256sum | cut -d' ' -f1)"
+if [ ! -x "$venv/bin/python" ]; then
+  "$python" -m venv "$venv"
+fi
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  "$venv/bin/python" -m pip install --quiet --upgrade pip
+  "$venv/bin/python" -m pip install --quiet -e "$repo[test]"
+  echo "$want" > "$stamp"
+fi
+checkov_venv="${TFCTL_CHECKOV_VENV:-$repo/.venv-checkov}"
+if [ "${TFCTL_SKIP_CHECKOV_INSTALL:-0}" != "1" ] && [ ! -x "$checkov_venv/bin/checkov" ]; then
+  "$python" -m venv "$checkov_venv"
+  "$checkov_venv/bin/python" -m pip install --quiet --upgrade pip
+  "$checkov_venv/bin/python" -m pip install --quiet "checkov==3.3.30"
+fi
+if [ -x "$checkov_venv/bin/checkov" ]; then
+  export TFCTL_CHECKOV_BIN="$checkov_venv/bin/checkov"
+fi
+export PATH="$venv/bin:$PATH"
