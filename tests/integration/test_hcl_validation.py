@@ -1,0 +1,307 @@
+"""Variable validation proven with the real terraform binary.
+
+Variables need no provider, so each case copies one `variables.tf` alone into a temporary root and
+runs `terraform plan -input=false -no-color` with values from var files: bad values must fail with
+the intended message, good values must plan cleanly. Several bad variables share one run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+REPO = Path(__file__).resolve().parents[2]
+TERRAFORM = REPO / "terraform"
+STRONG = "Str0ng!Passw0rd-x"
+TAGS = {"project": "salla-analytics", "environment": "dev", "owner": "data", "cost_center": "cc-1"}
+ENV_SECRETS = {
+    "clickhouse_admin_password": STRONG,
+    "qstash_token": "qstash-test-token",
+    "clickhouse_app_user_password": STRONG,
+    "clickhouse_cdc_user_password": STRONG,
+}
+
+
+def plan_variables(
+    terraform_bin: Path,
+    tmp_path: Path,
+    variables_tf: Path,
+    values: dict[str, Any],
+    *,
+    var_files: tuple[Path, ...] = (),
+) -> tuple[int, str]:
+    """Plan a root holding only `variables_tf`; return (exit code, whitespace-normalised output)."""
+    root = tmp_path / "root"
+    root.mkdir(exist_ok=True)
+    shutil.copy(variables_tf, root / "variables.tf")
+    overrides = tmp_path / "values.tfvars.json"
+    overrides.write_text(json.dumps(values))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_VAR_", "TF_CLI_ARGS"))}
+    env.update(
+        TF_IN_AUTOMATION="1", TF_DATA_DIR=str(tmp_path / ".terraform"), CHECKPOINT_DISABLE="1"
+    )
+    argv = [str(terraform_bin), "plan", "-input=false", "-no-color", "-lock=false"]
+    argv += [f"-var-file={path}" for path in (*var_files, overrides)]
+    proc = subprocess.run(argv, cwd=root, env=env, capture_output=True, text=True, timeout=60)
+    return proc.returncode, " ".join((proc.stdout + proc.stderr).split())
+
+
+def assert_rejected(output: str, *messages: str) -> None:
+    for message in messages:
+        assert message in output, f"missing {message!r} in:\n{output}"
+
+
+def assert_plans_cleanly(code: int, output: str) -> None:
+    assert code == 0, output
+    assert "No changes." in output
+
+
+# --- data_warehouse ---
+
+WAREHOUSE = TERRAFORM / "modules" / "data_warehouse" / "variables.tf"
+WAREHOUSE_GOOD = {
+    "service_name": "salla-analytics-dev",
+    "admin_password": STRONG,
+    "ip_allow_list": ["203.0.113.0/24", "198.51.100.7/32"],
+    "backup_period_in_hours": 12,
+    "backup_retention_period_in_hours": 168,
+    "tags": TAGS,
+}
+
+
+def test_warehouse_accepts_good_values(terraform_bin: Path, tmp_path: Path) -> None:
+    values = {**WAREHOUSE_GOOD, "backup_start_time": "02:00"}
+    assert_plans_cleanly(*plan_variables(terraform_bin, tmp_path, WAREHOUSE, values))
+
+
+def test_warehouse_rejects_each_bad_value_with_its_message(
+    terraform_bin: Path, tmp_path: Path
+) -> None:
+    bad = {
+        "service_name": "Salla_Analytics",
+        "cloud_provider": "digitalocean",
+        "ip_allow_list": ["203.0.113.0/24", "10.0.0.300/8"],
+        "admin_password": "weakpass",
+        "backup_period_in_hours": 7,
+        "backup_retention_period_in_hours": 100,
+        "backup_start_time": "02:30",
+        "idle_timeout_minutes": 2,
+        "tags": {"project": "p", "environment": "dev", "owner": "o"},
+    }
+    code, output = plan_variables(terraform_bin, tmp_path, WAREHOUSE, bad)
+    assert code == 1
+    assert_rejected(
+        output,
+        "The service_name must be 3-50 characters of lowercase letters",
+        "The cloud_provider must be one of aws, gcp or azure.",
+        "Every ip_allow_list entry must be a CIDR range",
+        "The admin_password must have at least 12 characters",
+        "The backup_period_in_hours must be one of 6, 8, 12, 16, 20, 24, 36 or 48.",
+        "The backup_retention_period_in_hours must be one of 24, 48, 72,",
+        "The backup_start_time must be null or a whole UTC hour in HH:00 form",
+        "The idle_timeout_minutes must be a whole number of at least 5.",
+        "The tags must contain the keys project, environment, owner and cost_center.",
+    )
+    assert output.count("Error: Invalid value for variable") == len(bad)
+    assert "weakpass" not in output
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["Sh0rt!pass", "alllowercase1!", "ALLUPPERCASE1!", "NoDigitsHere!!", "NoSpecial1234abc"],
+)
+def test_warehouse_rejects_weak_passwords(
+    terraform_bin: Path, tmp_path: Path, password: str
+) -> None:
+    code, output = plan_variables(
+        terraform_bin, tmp_path, WAREHOUSE, {**WAREHOUSE_GOOD, "admin_password": password}
+    )
+    assert code == 1
+    assert_rejected(output, "The admin_password must have at least 12 characters")
+    assert output.count("Error: Invalid value for variable") == 1
+    assert password not in output
+
+
+# --- serverless_cache, async_messaging, database_access ---
+
+CACHE = TERRAFORM / "modules" / "serverless_cache" / "variables.tf"
+MESSAGING = TERRAFORM / "modules" / "async_messaging" / "variables.tf"
+ACCESS = TERRAFORM / "modules" / "database_access" / "variables.tf"
+
+
+def test_cache_accepts_good_values(terraform_bin: Path, tmp_path: Path) -> None:
+    values = {
+        "database_name": "salla-cache-dev",
+        "read_regions": ["eu-west-1"],
+        "ip_allow_list": ["203.0.113.0/24"],
+        "budget": 50,
+    }
+    assert_plans_cleanly(*plan_variables(terraform_bin, tmp_path, CACHE, values))
+
+
+def test_cache_rejects_plaintext_bad_cidr_and_bad_names(
+    terraform_bin: Path, tmp_path: Path
+) -> None:
+    bad = {
+        "database_name": "Salla Cache",
+        "primary_region": "virginia",
+        "tls_enabled": False,
+        "ip_allow_list": ["not-a-cidr"],
+        "budget": 0,
+    }
+    code, output = plan_variables(terraform_bin, tmp_path, CACHE, bad)
+    assert code == 1
+    assert_rejected(
+        output,
+        "The database_name must be 3-60 characters",
+        "The primary_region must be an Upstash region name",
+        "The tls_enabled must be true: TLS is mandatory for the cache.",
+        "Every ip_allow_list entry must be a CIDR range",
+        "The budget must be a whole, positive number of USD.",
+    )
+
+
+def test_messaging_accepts_good_topics(terraform_bin: Path, tmp_path: Path) -> None:
+    values = {
+        "topics": {"cdc-dev": ["https://ingest.example.com/cdc"], "orders_v1.dlq": ["https://a.b"]},
+        "qstash_token": "token",
+    }
+    assert_plans_cleanly(*plan_variables(terraform_bin, tmp_path, MESSAGING, values))
+
+
+def test_messaging_rejects_bad_topics_and_empty_token(terraform_bin: Path, tmp_path: Path) -> None:
+    bad = {
+        "topics": {"CDC Dev": ["http://ingest.example.com/cdc"], "empty": []},
+        "qstash_token": "  ",
+    }
+    code, output = plan_variables(terraform_bin, tmp_path, MESSAGING, bad)
+    assert code == 1
+    assert_rejected(
+        output,
+        "Every topic name must use only lowercase letters, digits, hyphens, underscores and dots",
+        "Every topic must have at least one subscriber URL.",
+        "Every subscriber URL must start with https:// followed by a host.",
+        "The qstash_token must not be empty",
+    )
+
+
+def test_messaging_rejects_an_empty_topic_map(terraform_bin: Path, tmp_path: Path) -> None:
+    code, output = plan_variables(
+        terraform_bin, tmp_path, MESSAGING, {"topics": {}, "qstash_token": "t"}
+    )
+    assert code == 1
+    assert_rejected(output, "The topics map must name at least one topic.")
+
+
+def test_database_access_validates_passwords_and_privileges(
+    terraform_bin: Path, tmp_path: Path
+) -> None:
+    good = {"app_user_password": STRONG, "cdc_user_password": STRONG}
+    assert_plans_cleanly(*plan_variables(terraform_bin, tmp_path, ACCESS, good))
+    bad = {
+        "app_user_password": "password",
+        "cdc_user_password": "Password1",
+        "writer_privileges": ["ALL"],
+        "database_name": "Analytics-DB",
+    }
+    code, output = plan_variables(terraform_bin, tmp_path, ACCESS, bad)
+    assert code == 1
+    assert_rejected(
+        output,
+        "The app_user_password must have at least 12 characters",
+        "The cdc_user_password must have at least 12 characters",
+        "ALL cannot be granted on ClickHouse Cloud.",
+        "The database_name must be a lowercase identifier",
+    )
+
+
+# --- environments ---
+
+
+def env_paths(name: str) -> tuple[Path, Path]:
+    env = TERRAFORM / "environments" / name
+    return env / "variables.tf", env / "terraform.tfvars"
+
+
+@pytest.mark.parametrize("name", ["dev", "prod"])
+def test_environment_tfvars_pass_validation(terraform_bin: Path, tmp_path: Path, name: str) -> None:
+    variables, tfvars = env_paths(name)
+    result = plan_variables(terraform_bin, tmp_path, variables, ENV_SECRETS, var_files=(tfvars,))
+    assert_plans_cleanly(*result)
+
+
+@pytest.mark.parametrize(
+    ("allow_list", "message"),
+    [
+        ([], "The production_allow_list must not be empty"),
+        (["203.0.113.0/24", "0.0.0.0/0"], "must not contain a /0 range"),
+        (["10.1.0.0/0"], "must not contain a /0 range"),
+        (["203.0.113.0/33"], "Every production_allow_list entry must be a CIDR range"),
+    ],
+)
+def test_prod_rejects_an_empty_or_open_allow_list(
+    terraform_bin: Path, tmp_path: Path, allow_list: list[str], message: str
+) -> None:
+    variables, tfvars = env_paths("prod")
+    values = {**ENV_SECRETS, "production_allow_list": allow_list}
+    code, output = plan_variables(terraform_bin, tmp_path, variables, values, var_files=(tfvars,))
+    assert code == 1
+    assert_rejected(output, message)
+
+
+def test_prod_rejects_short_retention_and_missing_tags(terraform_bin: Path, tmp_path: Path) -> None:
+    variables, tfvars = env_paths("prod")
+    values = {
+        **ENV_SECRETS,
+        "backup_retention_period_in_hours": 48,
+        "tags": {"project": "p", "environment": "prod", "cost_center": "c"},
+    }
+    code, output = plan_variables(terraform_bin, tmp_path, variables, values, var_files=(tfvars,))
+    assert code == 1
+    assert_rejected(
+        output,
+        "The prod backup_retention_period_in_hours must be one of 168, 336, 504, 672 or 720",
+        "The tags must contain the keys project, environment, owner and cost_center.",
+    )
+
+
+def test_dev_rejects_long_retention_bad_cidr_and_unknown_period(
+    terraform_bin: Path, tmp_path: Path
+) -> None:
+    variables, tfvars = env_paths("dev")
+    values = {
+        **ENV_SECRETS,
+        "backup_retention_period_in_hours": 168,
+        "backup_period_in_hours": 10,
+        "ip_allow_list": ["0.0.0.0/0", "192.168.1.1"],
+        "tags": {"project": "p", "environment": "dev", "owner": "o", "cost_center": " "},
+    }
+    code, output = plan_variables(terraform_bin, tmp_path, variables, values, var_files=(tfvars,))
+    assert code == 1
+    assert_rejected(
+        output,
+        "The dev backup_retention_period_in_hours must be 24 or 48",
+        "The backup_period_in_hours must be one of 6, 8, 12, 16, 20, 24, 36 or 48.",
+        "Every ip_allow_list entry must be a CIDR range",
+        "Every tag must have a non-empty value.",
+    )
+
+
+@pytest.mark.parametrize("name", ["dev", "prod"])
+def test_environment_secrets_have_no_defaults(
+    terraform_bin: Path, tmp_path: Path, name: str
+) -> None:
+    variables, tfvars = env_paths(name)
+    code, output = plan_variables(terraform_bin, tmp_path, variables, {}, var_files=(tfvars,))
+    assert code == 1
+    missing = set(re.findall(r'No value for required variable .*? variable "(\w+)"', output))
+    assert missing == set(ENV_SECRETS)
