@@ -1,0 +1,97 @@
+"""process.run against small stand-in programs: streaming, masking, capture, Ctrl-C forwarding."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tfctl.errors import Interrupted, TerraformNotFoundError
+from tfctl.masking import Masker
+from tfctl.process import run
+
+
+def script(tmp_path: Path, body: str) -> list[str]:
+    path = tmp_path / "fake.py"
+    path.write_text(body)
+    return [sys.executable, "-u", str(path)]
+
+
+def test_lines_stream_before_the_process_ends(tmp_path: Path) -> None:
+    argv = script(
+        tmp_path,
+        "import sys, time\nprint('first', flush=True)\ntime.sleep(1.0)\nprint('second')\n",
+    )
+    seen: list[tuple[str, float]] = []
+    started = time.monotonic()
+    result = run(argv, on_stdout=lambda line: seen.append((line, time.monotonic() - started)))
+    assert [line for line, _ in seen] == ["first", "second"]
+    assert seen[0][1] < 0.9 < seen[1][1]  # the first line arrived while the program still ran
+    assert result.stdout == "first\nsecond\n"
+
+
+def test_stdout_and_stderr_are_masked_and_captured(tmp_path: Path) -> None:
+    masker = Masker()
+    masker.register("s3cr3t-value")
+    argv = script(
+        tmp_path,
+        "import sys\nprint('token=s3cr3t-value')\nprint('err s3cr3t-value', file=sys.stderr)\n",
+    )
+    out: list[str] = []
+    err: list[str] = []
+    result = run(argv, masker=masker, on_stdout=out.append, on_stderr=err.append)
+    assert "s3cr3t-value" not in result.stdout + result.stderr + "".join(out + err)
+    assert out == ["token=***"] and err == ["err ***"]
+    assert result.returncode == 0
+
+
+def test_missing_program_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(TerraformNotFoundError, match="TFCTL_TERRAFORM_BIN"):
+        run([str(tmp_path / "no-such-terraform"), "version"])
+
+
+TRAP = """
+import signal, sys, time
+count = 0
+def handler(signum, frame):
+    global count
+    count += 1
+    print(f"got SIGINT {count}", flush=True)
+signal.signal(signal.SIGINT, handler)
+print("ready", flush=True)
+deadline = time.time() + 20
+while time.time() < deadline and count < EXPECTED:
+    time.sleep(0.05)
+time.sleep(0.3)
+print(f"exiting after {count}", flush=True)
+sys.exit(1)
+"""
+
+
+@pytest.mark.parametrize("presses", [1, 2])
+def test_ctrl_c_is_forwarded_once_per_press_and_exits_130(tmp_path: Path, presses: int) -> None:
+    argv = script(tmp_path, TRAP.replace("EXPECTED", str(presses)))
+    lines: list[str] = []
+    notices: list[str] = []
+
+    def press() -> None:
+        for _ in range(presses):
+            while "ready" not in lines:
+                time.sleep(0.02)
+            time.sleep(0.2)
+            os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=press, daemon=True).start()
+    with pytest.raises(Interrupted) as caught:
+        run(argv, on_stdout=lines.append, on_notice=notices.append)
+    assert caught.value.exit_code == 130
+    assert f"exiting after {presses}" in lines
+    assert len(notices) == presses
+    assert "asked terraform to stop" in notices[0]
+    if presses == 2:
+        assert "second interrupt" in notices[1]
