@@ -324,7 +324,7 @@ class Masker:
         return True
 
     def register_tree(self, value: object, *, name: str | None = None) -> int:
-        """Register every leaf string of nested dicts/lists (a sensitive output); return the count."""
+        """Register each leaf string of nested dicts/lists (sensitive outputs); return the count."""
         count = 0
         for leaf in _string_leaves(value):
             count += self.register(leaf, name=name)
