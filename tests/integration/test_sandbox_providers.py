@@ -1,0 +1,165 @@
+"""The emulated providers under the real Terraform 1.0.3: validate, plan, apply, destroy."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tfctl.sandbox.cloud import Cloud
+from tfctl.sandbox.install import install, terraform_environment
+
+pytestmark = pytest.mark.integration
+
+TINY = Path(__file__).parent.parent / "fixtures" / "sandbox" / "tiny"
+
+
+@dataclass
+class Root:
+    path: Path
+    terraform: Path
+    env: dict[str, str]
+    cloud: Cloud
+
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [str(self.terraform), *args, "-no-color"],
+            cwd=self.path,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(f"terraform {args[0]} failed:\n{result.stdout}\n{result.stderr}")
+        return result
+
+    def plan_actions(self, *args: str) -> dict[str, list[str]]:
+        result = self.run("plan", "-input=false", "-json", *args, check=False)
+        actions: dict[str, list[str]] = {}
+        for line in result.stdout.splitlines():
+            message = json.loads(line)
+            if message.get("type") == "planned_change":
+                change = message["change"]
+                actions[change["resource"]["addr"]] = [change["action"]]
+        return actions
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory, terraform_bin: Path) -> Iterator[Root]:
+    base = tmp_path_factory.mktemp("sandbox")
+    layout = install(base / "sandbox")
+    root = base / "tiny"
+    shutil.copytree(TINY, root)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "AWS_"))}
+    env.update(terraform_environment(layout, "tiny"))
+    r = Root(root, terraform_bin, env, Cloud.in_dir(layout.root))
+    r.run("init", "-input=false")
+    yield r
+    r.run("destroy", "-auto-approve", "-input=false", check=False)
+
+
+def test_init_installs_from_the_mirror_and_validate_passes(tiny: Root) -> None:
+    lock = (tiny.path / ".terraform.lock.hcl").read_text()
+    assert 'provider "registry.terraform.io/clickhouse/clickhouse"' in lock
+    assert not (tiny.path / ".terraform").exists()  # TF_DATA_DIR keeps it in the sandbox
+    assert "configuration is valid" in tiny.run("validate").stdout
+
+
+def test_apply_replan_update_replace_destroy(tiny: Root) -> None:
+    apply = tiny.run("apply", "-auto-approve", "-input=false")
+    assert "Resources: 3 added" in apply.stdout
+    assert tiny.cloud.count() == 3
+    host = json.loads(tiny.run("output", "-json").stdout)["clickhouse_host"]["value"]
+    assert host.endswith(".us-east-1.aws.clickhouse.cloud")
+
+    replan = tiny.run("plan", "-input=false", "-detailed-exitcode", check=False)
+    assert replan.returncode == 0, replan.stdout + replan.stderr
+    assert "No changes" in replan.stdout
+
+    actions = tiny.plan_actions("-var", "service_name=renamed", "-var", "redis_name=other")
+    assert actions["clickhouse_service.this"] == ["update"]
+    assert actions["upstash_redis_database.this"] == ["replace"]
+
+    destroy = tiny.run("destroy", "-auto-approve", "-input=false")
+    assert "3 destroyed" in destroy.stdout
+    assert tiny.cloud.count() == 0
+    assert set(tiny.plan_actions()) == {
+        "clickhouse_service.this",
+        "upstash_redis_database.this",
+        "upstash_qstash_topic_v2.this",
+    }
+
+
+def test_resource_deleted_outside_terraform_is_planned_again(tiny: Root) -> None:
+    tiny.run("apply", "-auto-approve", "-input=false")
+    found = tiny.cloud.find("upstash_redis_database", lambda _key, _state: True)
+    assert found is not None
+    tiny.cloud.delete("upstash_redis_database", found[0])
+    assert tiny.plan_actions() == {"upstash_redis_database.this": ["create"]}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("-var", "backup_period=7"), "backup_period_in_hours must be one of 6, 8, 12"),
+        (("-var", "allow_description= "), "ip_access[0].description must describe"),
+        (("-var", "redis_name=bad name!"), "database_name must be letters"),
+    ],
+)
+def test_emulator_validation_fails_the_plan(
+    tiny: Root, args: tuple[str, ...], message: str
+) -> None:
+    result = tiny.run("plan", "-input=false", *args, check=False)
+    assert result.returncode == 1
+    assert message in " ".join(result.stderr.split())
+
+
+def _edit(root: Root, tmp_path: Path, old: str, new: str) -> Root:
+    copy = tmp_path / "edited"
+    shutil.copytree(root.path, copy, ignore=shutil.ignore_patterns("terraform.tfstate*"))
+    main = copy / "main.tf"
+    text = main.read_text()
+    assert old in text
+    main.write_text(text.replace(old, new))
+    env = dict(root.env, TF_DATA_DIR=str(tmp_path / "data"))
+    edited = Root(copy, root.terraform, env, root.cloud)
+    edited.run("init", "-input=false")
+    return edited
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            'region         = "us-east-1"\n',
+            'region = "us-east-1"\n  regoin = "x"\n',
+            "Unsupported argument",
+        ),
+        ('  cloud_provider = "aws"\n', "", 'The argument "cloud_provider" is required'),
+        ("    description = var.allow_description\n", "", 'attribute "description" is required'),
+        (
+            "    description = var.allow_description\n",
+            "    description = null\n",
+            'The argument "description" is required in ip_access[0]',
+        ),
+        (
+            "  tls            = true\n",
+            '  tls            = "maybe"\n',
+            "Incorrect attribute value type",
+        ),
+    ],
+)
+def test_validate_reports_schema_errors(
+    tiny: Root, tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    edited = _edit(tiny, tmp_path, old, new)
+    result = edited.run("validate", check=False)
+    assert result.returncode == 1
+    assert message in " ".join(result.stderr.split())

@@ -1,0 +1,230 @@
+"""The provider process Terraform launches: go-plugin handshake, mutual TLS, tfplugin5 over gRPC.
+
+Terraform (go-plugin, AutoMTLS) sends its client certificate in PLUGIN_CLIENT_CERT and expects one
+line on stdout, `1|5|tcp|127.0.0.1:PORT|grpc|<base64 DER server cert, no padding>`. grpcio cannot
+verify Terraform's ECDSA P-521 client certificate, so TLS is terminated here with Python's ssl
+(OpenSSL) and the bytes are relayed to an insecure gRPC server on a unix socket in a private
+directory. Imports of grpc and protobuf happen inside `serve()` so the launcher stays light.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import os
+import shutil
+import signal
+import socket
+import ssl
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+MAGIC_COOKIE_KEY = "TF_PLUGIN_MAGIC_COOKIE"
+MAGIC_COOKIE_VALUE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2"
+PROTOCOL_VERSION = "5"
+TLS_DIR = "tls"
+_PARENT_POLL_SECONDS = 0.5
+
+
+class HandshakeError(RuntimeError):
+    """The process was not started by Terraform, or Terraform cannot speak protocol 5."""
+
+
+def check_handshake_environment(environ: dict[str, str] | os._Environ[str]) -> None:
+    """Refuse to run outside Terraform, and without protocol 5 among the offered versions."""
+    if environ.get(MAGIC_COOKIE_KEY) != MAGIC_COOKIE_VALUE:
+        raise HandshakeError(
+            "This binary is a Terraform provider plugin for the tfctl sandbox; "
+            "it is started by terraform, not run directly."
+        )
+    offered = [v.strip() for v in environ.get("PLUGIN_PROTOCOL_VERSIONS", "5").split(",")]
+    if PROTOCOL_VERSION not in offered:
+        raise HandshakeError(
+            f"terraform offers plugin protocol versions {','.join(offered)}; this sandbox "
+            "provider speaks only 5 (use terraform 0.12 to 1.x)"
+        )
+
+
+def handshake_line(port: int, cert_der: bytes | None) -> str:
+    """go-plugin's handshake: core version 1, app protocol 5, TCP address, grpc, certificate."""
+    line = f"1|{PROTOCOL_VERSION}|tcp|127.0.0.1:{port}|grpc"
+    if cert_der is not None:
+        # go-plugin decodes with base64.RawStdEncoding: padding makes the handshake fail.
+        line += "|" + base64.b64encode(cert_der).decode().rstrip("=")
+    return line + "\n"
+
+
+def server_certificate(sandbox_dir: Path | None) -> tuple[Path, Path, bool]:
+    """Paths of the server certificate and key, made now unless the sandbox install cached them.
+
+    The third item is True when the files are temporary and must be removed by the caller.
+    """
+    if sandbox_dir is not None:
+        cert, key = sandbox_dir / TLS_DIR / "server.pem", sandbox_dir / TLS_DIR / "server.key"
+        if cert.is_file() and key.is_file():
+            return cert, key, False
+    tmp = Path(tempfile.mkdtemp(prefix="tfctl-sandbox-tls-"))
+    write_server_certificate(tmp)
+    return tmp / "server.pem", tmp / "server.key", True
+
+
+def write_server_certificate(directory: Path) -> None:
+    """A self-signed ECDSA P-256 certificate for localhost (SAN DNS:localhost), key mode 0600."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=True,
+                data_encipherment=False,
+                key_agreement=True,
+                key_cert_sign=True,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.ExtendedKeyUsage(
+                [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]
+            ),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    key_path = directory / "server.key"
+    fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+    (directory / "server.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+
+
+def tls_context(cert: Path, key: Path, client_cert_pem: str) -> ssl.SSLContext:
+    """Server side of go-plugin's AutoMTLS: only Terraform's own client certificate is accepted."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(cert, key)
+    context.verify_mode = ssl.CERT_REQUIRED
+    context.load_verify_locations(cadata=client_cert_pem)
+    context.set_alpn_protocols(["h2"])
+    return context
+
+
+async def _relay(listener: socket.socket, context: ssl.SSLContext | None, target: str) -> None:
+    loop = asyncio.get_running_loop()
+    # A rejected client certificate is Terraform's business to report, not ours to print.
+    loop.set_exception_handler(lambda _loop, _ctx: None)
+
+    async def pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        except (ConnectionError, ssl.SSLError, OSError):
+            pass
+        finally:
+            writer.close()
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            up_reader, up_writer = await asyncio.open_unix_connection(target)
+        except OSError:
+            writer.close()
+            return
+        await asyncio.gather(pump(reader, up_writer), pump(up_reader, writer))
+
+    server = await asyncio.start_server(handle, sock=listener, ssl=context)
+    async with server:
+        await server.serve_forever()
+
+
+def serve(provider: str, sandbox_dir: str | None = None) -> None:
+    """Entry point of a provider launcher: serve one provider until Terraform shuts it down."""
+    try:
+        check_handshake_environment(os.environ)
+    except HandshakeError as err:
+        sys.stderr.write(f"{err}\n")
+        raise SystemExit(1) from None
+    # Terraform stops providers with the Stop RPC and Shutdown; Ctrl-C is its to handle.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    base = Path(sandbox_dir) if sandbox_dir else None
+    private_dir = Path(tempfile.mkdtemp(prefix="tfctl-provider-"))  # mkdtemp makes it 0700
+    cleanup: list[Path] = [private_dir]
+    try:
+        _serve(provider, base, private_dir, cleanup)
+    finally:
+        for path in cleanup:
+            shutil.rmtree(path, ignore_errors=True)
+    os._exit(0)  # grpc's worker threads would otherwise delay the exit Terraform waits for
+
+
+def _serve(provider: str, base: Path | None, private_dir: Path, cleanup: list[Path]) -> None:
+    from tfctl.sandbox.cloud import Cloud
+    from tfctl.sandbox.emulator import ProviderEmulator, load_schema_document
+    from tfctl.sandbox.grpc_service import build_server
+
+    cloud = Cloud.in_dir(base if base is not None else private_dir)
+    emulator = ProviderEmulator(provider, load_schema_document(provider), cloud, os.environ)
+    shutdown = threading.Event()
+    socket_path = str(private_dir / "grpc.sock")
+    server = build_server(emulator, f"unix:{socket_path}", shutdown.set)
+    server.start()
+
+    client_cert = os.environ.get("PLUGIN_CLIENT_CERT")
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    port = listener.getsockname()[1]
+    cert_der = None
+    context = None
+    if client_cert:
+        cert_path, key_path, temporary = server_certificate(base)
+        if temporary:
+            cleanup.append(cert_path.parent)
+        context = tls_context(cert_path, key_path, client_cert)
+        cert_der = ssl.PEM_cert_to_DER_cert(cert_path.read_text())
+    relay = threading.Thread(
+        target=asyncio.run, args=(_relay(listener, context, socket_path),), daemon=True
+    )
+    relay.start()
+
+    out = os.fdopen(os.dup(1), "w")
+    out.write(handshake_line(port, cert_der))
+    out.flush()
+    out.close()
+    # Nothing else may reach Terraform's handshake pipe.
+    os.dup2(2, 1)
+    parent = os.getppid()
+    while not shutdown.wait(_PARENT_POLL_SECONDS):
+        if os.getppid() != parent:  # terraform died without Shutdown
+            break
+    server.stop(grace=0.5).wait(1)
