@@ -76,6 +76,7 @@ def main_options(
     state.root = root
     state.debug = debug
     state.log_file = log_file
+    state.project = None
 
 
 # -- plumbing -------------------------------------------------------------------------------------
