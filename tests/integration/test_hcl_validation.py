@@ -305,3 +305,31 @@ def test_environment_secrets_have_no_defaults(
     assert code == 1
     missing = set(re.findall(r'No value for required variable .*? variable "(\w+)"', output))
     assert missing == set(ENV_SECRETS)
+
+
+@pytest.mark.parametrize("name", ["dev", "prod"])
+def test_environment_configuration_loads_in_terraform_1_0(
+    terraform_bin: Path, tmp_path: Path, name: str
+) -> None:
+    """`terraform get` + `terraform providers` load every module and constraint without providers.
+
+    backend.tf is left out of the copy: an uninitialised s3 backend would stop `providers`.
+    """
+    tree = tmp_path / "terraform"
+    shutil.copytree(TERRAFORM, tree, ignore=shutil.ignore_patterns(".terraform*", "backend.tf"))
+    root = tree / "environments" / name
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_VAR_", "TF_CLI_ARGS"))}
+    env.update(TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1")
+    for command in (["get"], ["providers"]):
+        proc = subprocess.run(
+            [str(terraform_bin), *command, "-no-color"],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    for module in ("data_warehouse", "serverless_cache", "async_messaging", "database_access"):
+        assert f"module.{module}" in proc.stdout
+    assert "registry.terraform.io/clickhouse/clickhousedbops] >= 1.11.2, < 2.0.0" in proc.stdout
