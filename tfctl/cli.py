@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="tfctl",
-    help="Run the analytics platform's Terraform: per-environment init/plan/apply, state backend, secrets.",
+    help="Run the analytics platform's Terraform: environments, state backend, secrets.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,  # locals in tracebacks leak secrets
@@ -59,17 +59,22 @@ def _version(value: bool) -> None:
 def main_options(
     root: Annotated[
         Path | None,
-        typer.Option(help="Repository root (holding terraform/environments/).", envvar="TFCTL_ROOT"),
+        typer.Option(
+            help="Repository root (holding terraform/environments/).", envvar="TFCTL_ROOT"
+        ),
     ] = None,
     debug: Annotated[
         bool, typer.Option("--debug", help="Debug logging; passes TF_LOG through to terraform.")
     ] = False,
     log_file: Annotated[
-        Path | None, typer.Option(help="Also write tfctl's log (masked) to this file.", envvar="TFCTL_LOG_FILE")
+        Path | None,
+        typer.Option(help="Also write tfctl's log (masked) to this file.", envvar="TFCTL_LOG_FILE"),
     ] = None,
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
     ] = False,
 ) -> None:
     """Options shared by every command."""
@@ -146,7 +151,9 @@ def _approver(env: Environment, *, auto_approve: bool, action: str) -> Any:
     from tfctl.errors import PlanRefusedError
 
     def approve(plan: PlanResult) -> bool:
-        console.plan_summary(plan, critical=plan.destructive_changes(env.project.settings.stateful_resource_types))
+        console.plan_summary(
+            plan, critical=plan.destructive_changes(env.project.settings.stateful_resource_types)
+        )
         if auto_approve:
             return True
         if not _is_terminal():
@@ -162,7 +169,7 @@ def _approver(env: Environment, *, auto_approve: bool, action: str) -> Any:
     return approve
 
 
-# -- commands ---------------------------------------------------------------------------------------
+# -- commands ------------------------------------------------------------------------------
 
 
 @app.command()
@@ -172,16 +179,31 @@ def envs(json_out: JsonOpt = False) -> None:
 
     with _handled():
         project = _project()
-        rows = [
-            {"name": env.name, "protected": env.protected, "path": str(env.path.relative_to(project.root))}
-            for env in project.environments()
-        ]
+        environments = project.environments()
         if json_out:
-            console.print_json(rows)
+            console.print_json(
+                [
+                    {
+                        "name": env.name,
+                        "protected": env.protected,
+                        "initialized": (env.data_dir / "terraform.tfstate").is_file(),
+                        "path": str(env.path.relative_to(project.root)),
+                    }
+                    for env in environments
+                ]
+            )
         else:
             console.simple_table(
-                ["environment", "protected", "path"],
-                [(r["name"], "yes" if r["protected"] else "no", r["path"]) for r in rows],
+                ["environment", "protected", "initialized", "path"],
+                [
+                    (
+                        env.name,
+                        "yes" if env.protected else "no",
+                        "yes" if (env.data_dir / "terraform.tfstate").is_file() else "no",
+                        str(env.path.relative_to(project.root)),
+                    )
+                    for env in environments
+                ],
             )
 
 
@@ -189,7 +211,9 @@ def envs(json_out: JsonOpt = False) -> None:
 def init(
     env: EnvArg,
     upgrade: Annotated[bool, typer.Option(help="Upgrade providers and modules.")] = False,
-    reconfigure: Annotated[bool, typer.Option(help="Reconfigure the backend, ignoring saved settings.")] = False,
+    reconfigure: Annotated[
+        bool, typer.Option(help="Reconfigure the backend, ignoring saved settings.")
+    ] = False,
 ) -> None:
     """Initialize an environment with the S3 backend settings tfctl renders for this terraform."""
     with _handled():
@@ -214,9 +238,13 @@ def validate(
 @app.command()
 def plan(
     env: EnvArg,
-    out: Annotated[Path | None, typer.Option(help="Save the plan to this file (for apply --plan).")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Save the plan to this file (for apply --plan).")
+    ] = None,
     target: TargetOpt = None,
-    no_refresh: Annotated[bool, typer.Option("--no-refresh", help="Skip refreshing state.")] = False,
+    no_refresh: Annotated[
+        bool, typer.Option("--no-refresh", help="Skip refreshing state.")
+    ] = False,
     detailed_exitcode: Annotated[
         bool, typer.Option("--detailed-exitcode", help="Exit 2 when there are changes.")
     ] = False,
@@ -238,7 +266,9 @@ def plan(
         else:
             console.plan_summary(
                 result,
-                critical=result.destructive_changes(environment.project.settings.stateful_resource_types),
+                critical=result.destructive_changes(
+                    environment.project.settings.stateful_resource_types
+                ),
             )
     if detailed_exitcode and result.has_changes:
         raise typer.Exit(2)
@@ -300,7 +330,10 @@ def output(
     name: Annotated[str | None, typer.Argument(help="One output; all when omitted.")] = None,
     json_out: JsonOpt = False,
     reveal: Annotated[
-        bool, typer.Option("--reveal", help="Show sensitive values (NAME in a terminal, or with --json).")
+        bool,
+        typer.Option(
+            "--reveal", help="Show sensitive values (NAME in a terminal, or with --json)."
+        ),
     ] = False,
 ) -> None:
     """Show outputs; sensitive values stay hidden unless --reveal is given."""
@@ -318,10 +351,15 @@ def output(
                 )
             outputs = {name: outputs[name]}
         if reveal and not json_out and name is None:
-            raise ConfigError("--reveal shows one output at a time", hint="name it: tfctl output ENV NAME --reveal")
+            raise ConfigError(
+                "--reveal shows one output at a time",
+                hint="name it: tfctl output ENV NAME --reveal",
+            )
         if json_out:
             document = {key: item.to_json(reveal=reveal) for key, item in outputs.items()}
-            console.print_json(document if reveal else environment.project.masker.mask_json(document))
+            console.print_json(
+                document if reveal else environment.project.masker.mask_json(document)
+            )
         elif name is not None and reveal:
             value = outputs[name].reveal()
             console.stdout.out(value if isinstance(value, str) else str(value), highlight=False)
@@ -331,7 +369,9 @@ def output(
 
 @app.command()
 def fmt(
-    check: Annotated[bool, typer.Option(help="Only check; exit 3 if files need formatting.")] = False,
+    check: Annotated[
+        bool, typer.Option(help="Only check; exit 3 if files need formatting.")
+    ] = False,
 ) -> None:
     """Format (or check) every .tf file under terraform/."""
     from tfctl.terraform import Terraform, resolve_binary

@@ -54,7 +54,9 @@ def plan_summary(plan: PlanResult, *, critical: Sequence[ResourceChange] = ()) -
     """The plan's changes as a table, destructive changes to stateful resources first in red."""
     title = f"Plan for {plan.environment}" + (" (destroy)" if plan.destroy else "")
     if not plan.has_changes:
-        stdout.print(f"[green]{escape(title)}: no changes.[/green] Infrastructure matches the configuration.")
+        stdout.print(
+            f"[green]{escape(title)}: no changes.[/green] Infrastructure matches the configuration."
+        )
         return
     if critical:
         stdout.print("[bold red]Destroys or replaces stateful resources:[/bold red]")
@@ -98,7 +100,9 @@ def outputs_table(outputs: Mapping[str, OutputValue], *, reveal: Iterable[str] =
     stdout.print(table)
 
 
-def simple_table(columns: Sequence[str], rows: Iterable[Sequence[str]], *, title: str | None = None) -> None:
+def simple_table(
+    columns: Sequence[str], rows: Iterable[Sequence[str]], *, title: str | None = None
+) -> None:
     table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
     for column in columns:
         table.add_column(column)

@@ -226,7 +226,9 @@ class Environment:
                 self.project.masker.register_tree(value)
                 text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
                 value = Secret(text)
-            values[name] = OutputValue(name=name, sensitive=sensitive, type=item.get("type"), value=value)
+            values[name] = OutputValue(
+                name=name, sensitive=sensitive, type=item.get("type"), value=value
+            )
         return values
 
     def force_unlock(self, lock_id: str) -> None:

@@ -1,14 +1,15 @@
 """The ONLY place tfctl starts a subprocess.
 
-`run()` streams stdout and stderr line by line through a masking hook to callbacks while capturing them,
-builds nothing itself but takes the child environment from `child_environment()` (the one place that
+`run()` streams stdout and stderr line by line through a masking hook to callbacks while
+capturing them, takes the child environment from `child_environment()` (the one place that
 environment is made), and turns Ctrl-C into one forwarded SIGINT so terraform stops cleanly and
-releases its state lock; a second Ctrl-C forwards a second SIGINT (terraform's hard stop); only after
-a grace period does it kill.
+releases its state lock; a second Ctrl-C forwards a second SIGINT (terraform's hard stop); only
+after a grace period does it kill.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import os
@@ -29,7 +30,7 @@ log = logging.getLogger(__name__)
 
 LineCallback = Callable[[str], None]
 
-# Variables that make terraform chatty or that would leak secrets into logs; cleared unless debugging.
+# Variables that make terraform chatty or leak secrets into logs; cleared unless debugging.
 _DEBUG_VARIABLES = ("TF_LOG", "TF_LOG_PATH", "TF_LOG_CORE", "TF_LOG_PROVIDER")
 _PR_SET_PDEATHSIG = 1
 
@@ -67,7 +68,7 @@ def child_environment(
     debug: bool = False,
     plugin_cache_dir: Path | None = None,
 ) -> dict[str, str]:
-    """The environment of every terraform child: automation mode, no prompts, no debug log unless asked."""
+    """The environment of every terraform child: automation mode, no prompts, no debug log."""
     env = dict(base)
     if not debug:
         for name in _DEBUG_VARIABLES:
@@ -82,7 +83,7 @@ def child_environment(
 
 
 def _die_with_parent() -> None:
-    # If tfctl is killed, terraform gets SIGINT (its graceful stop) instead of hanging on a dead pipe.
+    # If tfctl is killed, terraform gets SIGINT (its graceful stop), not a hang on a dead pipe.
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGINT)
@@ -113,10 +114,8 @@ class _Interrupts:
         )
         if self.notify:
             self.notify(message)
-        try:
+        with contextlib.suppress(ProcessLookupError):
             self.proc.send_signal(signal.SIGINT)
-        except ProcessLookupError:
-            pass
 
 
 def _pump(
@@ -172,7 +171,7 @@ def run(
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             start_new_session=True,  # the terminal's Ctrl-C reaches tfctl only; tfctl forwards one
-            preexec_fn=_die_with_parent,  # noqa: PLW1509 - needed for PR_SET_PDEATHSIG
+            preexec_fn=_die_with_parent,
         )
     except FileNotFoundError:
         raise TerraformNotFoundError(
@@ -251,7 +250,7 @@ def spawn_background(
     env: Mapping[str, str] | None = None,
     cwd: Path | None = None,
 ) -> int:
-    """Start a long-lived helper (e.g. a local S3/DynamoDB endpoint) detached from tfctl; returns its pid."""
+    """Start a long-lived helper (a local S3/DynamoDB endpoint) detached from tfctl; its pid."""
     log.debug("spawn: %s", shlex.join(argv))
     with log_file.open("ab") as sink:
         proc = subprocess.Popen(

@@ -109,7 +109,9 @@ class PlanResult:
                 for name, item in (event.get("outputs") or {}).items():
                     if isinstance(item, Mapping) and item.get("action", "noop") != "noop":
                         outputs.append(str(name))
-        ordered = tuple(sorted(changes.values(), key=lambda c: (ACTIONS.index(c.action), c.address)))
+        ordered = tuple(
+            sorted(changes.values(), key=lambda c: (ACTIONS.index(c.action), c.address))
+        )
         return cls(
             environment=environment,
             changes=ordered,

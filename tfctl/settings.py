@@ -1,6 +1,6 @@
-"""Settings and their resolution order: CLI flag > TFCTL_* / AWS_* environment > tfctl.toml > defaults.
+"""Settings, resolved in order: CLI flag > TFCTL_* / AWS_* environment > tfctl.toml > default.
 
-Every setting records where its value came from, so `tfctl doctor` can say why a value is what it is.
+Every setting records where its value came from, so `tfctl doctor` can say why it is what it is.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def default_cache_dir(environ: Mapping[str, str]) -> Path:
 
 @dataclass(frozen=True)
 class Settings:
-    """Resolved settings of one project. `sources` maps each field name to where its value came from."""
+    """Resolved settings of one project; `sources` maps each field to where its value came from."""
 
     state_bucket: str = "salla-analytics-terraform-state"
     lock_table: str = "salla-analytics-terraform-locks"

@@ -3,8 +3,8 @@
 python-terraform builds the command lines, and only here. Its known defects are handled explicitly:
 - `Terraform.destroy()` adds `-force`, which Terraform >= 0.15 rejects: we never call it and build
   `destroy ... -auto-approve` ourselves (`destroy_argv`).
-- `apply()` maps `skip_plan` to `-auto-approve=<bool>` (0.10.1's logic is wrong): we never call it and
-  add `-auto-approve` only when asked (`apply_argv`).
+- `apply()` maps `skip_plan` to `-auto-approve=<bool>` (0.10.1's logic is wrong): we never call
+  it and add `-auto-approve` only when asked (`apply_argv`).
 - dict `var` values are written to temp files that may outlive a crash: `build_argv` refuses dicts
   (variables travel as TF_VAR_* in the child environment, never as -var or -var-file).
 - its logger prints whole command lines (and its `__getattr__` logs every call on the root logger):
@@ -156,7 +156,7 @@ def output_argv(binary: str) -> list[str]:
 
 
 def show_argv(binary: str, plan_file: Path) -> list[str]:
-    """`terraform show -json PLAN`. Its document holds sensitive values in clear: mask before use."""
+    """`terraform show -json PLAN`. It holds sensitive values in clear: mask before use."""
     return build_argv(binary, "show", str(plan_file), json=FLAG)
 
 
@@ -194,7 +194,7 @@ class Version:
         core = text.strip().lstrip("v").split("-")[0].split("+")[0]
         parts = core.split(".")
         try:
-            major, minor, patch = (int(p) for p in (parts + ["0", "0"])[:3])
+            major, minor, patch = (int(p) for p in [*parts, "0", "0"][:3])
         except ValueError:
             raise ValueError(f"not a terraform version: {text!r}") from None
         return cls(major, minor, patch)
@@ -269,7 +269,7 @@ def _checked(version: Version) -> Version:
 
 
 def ui_message(line: str) -> str | None:
-    """The human text of one line of terraform's -json UI stream (None for lines not worth showing)."""
+    """The human text of one line of terraform's -json UI stream (None: not worth showing)."""
     try:
         event = json.loads(line)
     except ValueError:
@@ -318,7 +318,7 @@ def parse_events(stdout: str) -> list[dict[str, Any]]:
 
 @dataclass
 class Terraform:
-    """One terraform binary in one working directory, with its child environment and masking hook."""
+    """One terraform binary in one working directory, with its child environment and masker."""
 
     binary: str
     workdir: Path
@@ -386,7 +386,11 @@ class Terraform:
         )
 
     def init(
-        self, *, backend_config: Sequence[str] = (), upgrade: bool = False, reconfigure: bool = False
+        self,
+        *,
+        backend_config: Sequence[str] = (),
+        upgrade: bool = False,
+        reconfigure: bool = False,
     ) -> CompletedRun:
         argv = init_argv(
             self.binary, backend_config=backend_config, upgrade=upgrade, reconfigure=reconfigure
@@ -420,7 +424,11 @@ class Terraform:
         return self._run(argv, json_ui=True, ok=(0, 2) if detailed_exitcode else (0,))
 
     def apply(
-        self, *, plan_file: Path | None = None, auto_approve: bool = False, targets: Sequence[str] = ()
+        self,
+        *,
+        plan_file: Path | None = None,
+        auto_approve: bool = False,
+        targets: Sequence[str] = (),
     ) -> CompletedRun:
         argv = apply_argv(
             self.binary,

@@ -1,4 +1,4 @@
-"""The whole lifecycle with the real Terraform 1.0.3, the null provider and a moto S3/DynamoDB backend."""
+"""The whole lifecycle: real Terraform 1.0.3, the null provider, a moto S3/DynamoDB backend."""
 
 from __future__ import annotations
 
@@ -30,14 +30,19 @@ def test_init_plan_apply_output_replan_destroy(basic_project: FixtureProject) ->
     assert plan.returncode == 2, plan.stderr
     document = json.loads(plan.stdout)  # --json: stdout holds JSON alone
     assert document["add"] == 2
-    assert {c["address"] for c in document["changes"]} == {"null_resource.app", "null_resource.slow"}
+    assert {c["address"] for c in document["changes"]} == {
+        "null_resource.app",
+        "null_resource.slow",
+    }
 
     apply = p.tfctl("apply", "dev", "--auto-approve")
     assert apply.returncode == 0, apply.stderr
     assert "2 added" in apply.stdout
 
     s3 = p.client("s3")
-    state = json.loads(s3.get_object(Bucket=p.bucket, Key="env/dev/terraform.tfstate")["Body"].read())
+    state = json.loads(
+        s3.get_object(Bucket=p.bucket, Key="env/dev/terraform.tfstate")["Body"].read()
+    )
     assert {r["name"] for r in state["resources"]} == {"app", "slow"}
 
     outputs = p.tfctl("output", "dev", "--json")

@@ -26,7 +26,9 @@ def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def one_line_error(output: str) -> str:
     """The single `error:` line; anything else printed must be tfctl's own notices."""
     errors = [line for line in output.splitlines() if line.startswith("error:")]
-    others = [line for line in output.splitlines() if line.strip() and not line.startswith("error:")]
+    others = [
+        line for line in output.splitlines() if line.strip() and not line.startswith("error:")
+    ]
     assert len(errors) == 1, output
     assert all(line.startswith("tfctl:") for line in others), output
     assert "Traceback" not in output

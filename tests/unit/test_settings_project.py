@@ -34,7 +34,10 @@ def test_flag_beats_environment_beats_file_beats_default(tmp_path: Path) -> None
 def test_aws_region_variables_are_read(tmp_path: Path) -> None:
     root = make_root(tmp_path)
     assert resolve_settings(root, environ={"AWS_REGION": "eu-west-1"}).region == "eu-west-1"
-    assert resolve_settings(root, environ={"AWS_DEFAULT_REGION": "eu-central-1"}).region == "eu-central-1"
+    assert (
+        resolve_settings(root, environ={"AWS_DEFAULT_REGION": "eu-central-1"}).region
+        == "eu-central-1"
+    )
 
 
 def test_protected_environments_default_and_override(tmp_path: Path) -> None:
@@ -60,7 +63,9 @@ def test_plugin_cache_dir_defaults_under_xdg_cache(tmp_path: Path) -> None:
         ('[tfctl]\nlock_timeout = "soon"\n', "duration"),
     ],
 )
-def test_malformed_config_file_is_one_clear_error(tmp_path: Path, content: str, message: str) -> None:
+def test_malformed_config_file_is_one_clear_error(
+    tmp_path: Path, content: str, message: str
+) -> None:
     root = make_root(tmp_path)
     (root / "tfctl.toml").write_text(content)
     with pytest.raises(ConfigError, match=message):
