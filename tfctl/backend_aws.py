@@ -78,13 +78,6 @@ class BootstrapContext:
         self.rows: list[SettingResult] = []
         #: The error code behind the last call that returned None via `none_on`.
         self.last_absent_code: str | None = None
-        for client in (s3, dynamodb):
-            # First, so requests short-circuited by other hooks (fault injection) are counted too.
-            client.meta.events.register_first("before-call", self._record)
-
-    def _record(self, event_name: str = "", **_kwargs: Any) -> None:
-        _event, service, operation = event_name.split(".", 2)
-        self.calls.append(f"{service}:{operation}")
 
     def call(
         self,
@@ -109,6 +102,7 @@ class BootstrapContext:
         absent = frozenset(none_on)
 
         def attempt() -> dict[str, Any] | None:
+            self.calls.append(f"{service}:{operation}")  # every attempt is a request
             try:
                 response: dict[str, Any] = getattr(client, method)(**params)
             except Exception as exc:
