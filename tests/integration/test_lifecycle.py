@@ -77,7 +77,7 @@ def test_apply_without_terminal_or_approval_is_refused(basic_project: FixturePro
 
 def test_sigint_during_apply_releases_the_lock_and_exits_130(basic_project: FixtureProject) -> None:
     p = basic_project
-    env = dict(p.env, TF_VAR_sleep_seconds="30")
+    env = dict(p.env, TF_VAR_sleep_seconds="5")
     proc = subprocess.Popen(
         [sys.executable, "-m", "tfctl", "apply", "dev", "--auto-approve"],
         cwd=p.root,
@@ -108,5 +108,8 @@ def test_sigint_during_apply_releases_the_lock_and_exits_130(basic_project: Fixt
     assert "asked terraform to stop" in text
     assert "Traceback" not in text
     assert lock_items(p) == []
+    body = p.client("s3").get_object(Bucket=p.bucket, Key="env/dev/terraform.tfstate")["Body"]
+    state = json.loads(body.read())  # terraform finished in-flight work and wrote valid state
+    assert "null_resource.slow" in {f"{r['type']}.{r['name']}" for r in state["resources"]}
     replan = p.tfctl("plan", "dev", "--json")
     assert replan.returncode == 0, replan.stderr
