@@ -36,7 +36,7 @@ def converge_table(
             ctx.row(RESOURCE, "table", "drift", f"{table} does not exist")
             return
         created = _create_table(ctx, table, kms_key_id, tags)
-    if not ctx.check:
+    if not ctx.check and (description is None or description.get("TableStatus") != "ACTIVE"):
         description = wait_until_active(ctx, table)
     assert description is not None
     _require_lock_schema(description, table)
