@@ -38,6 +38,7 @@ class _State:
     debug: bool = False
     log_file: Path | None = None
     project: Project | None = None
+    sandbox: bool = False
 
 
 state = _State()
@@ -76,8 +77,17 @@ def main_options(
             "--version", callback=_version, is_eager=True, help="Show the version and exit."
         ),
     ] = False,
+    sandbox: Annotated[
+        bool,
+        typer.Option(
+            "--sandbox",
+            help="Run against the local sandbox (tfctl sandbox up).",
+            envvar="TFCTL_SANDBOX",
+        ),
+    ] = False,
 ) -> None:
     """Options shared by every command."""
+    state.sandbox = sandbox
     state.root = root
     state.debug = debug
     state.log_file = log_file
@@ -95,6 +105,15 @@ def _project() -> Project:
         state.project = Project.discover(
             state.root, debug=state.debug, on_line=console.line, on_notice=console.notice
         )
+        if state.sandbox:
+            from tfctl.sandbox.demo import sandbox_project
+
+            state.project = sandbox_project(
+                state.project.root,
+                debug=state.debug,
+                on_line=console.line,
+                on_notice=console.notice,
+            )
         _configure_logging(state.project)
     return state.project
 
@@ -386,6 +405,11 @@ def fmt(
         completed = tf.fmt(check=check)
     if completed.returncode:
         raise typer.Exit(completed.returncode)
+
+
+from tfctl.sandbox.cli import sandbox_app  # noqa: E402 (registered after the main commands)
+
+app.add_typer(sandbox_app, name="sandbox")
 
 
 def main() -> None:

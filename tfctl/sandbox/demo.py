@@ -321,9 +321,9 @@ def down(
 def up(
     root: Path, *, sandbox_dir: Path | None = None, environ: Mapping[str, str] | None = None
 ) -> endpoints.Endpoint:
-    """Start (or find) the sandbox's background services and lay out its files."""
+    """Start (or find) the background services, lay out the files, bootstrap the state backend."""
     base = dict(os.environ if environ is None else environ)
     directory = sandbox_dir or default_sandbox_dir(root, base)
     endpoint = endpoints.start(directory)
-    install(directory)
+    bootstrap_backend(sandbox_project(root, sandbox_dir=directory, environ=base))
     return endpoint
