@@ -45,7 +45,15 @@ def converge_table(
     fresh = not existed
 
     def update(**params: Any) -> None:
-        ctx.call(ctx.dynamodb, "update_table", resource=where, TableName=table, **params)
+        # ResourceInUse: a concurrent bootstrap's update is still running; wait and retry.
+        ctx.call(
+            ctx.dynamodb,
+            "update_table",
+            resource=where,
+            retry_also=("ResourceInUseException",),
+            TableName=table,
+            **params,
+        )
         wait_until_active(ctx, table)
 
     billing = description.get("BillingModeSummary", {}).get("BillingMode", "PROVISIONED")
