@@ -30,6 +30,7 @@ from tfctl.sandbox.install import (
 )
 
 if TYPE_CHECKING:
+    from tfctl.environment import Environment
     from tfctl.masking import Masker
     from tfctl.project import Project
     from tfctl.results import OutputValue
@@ -200,6 +201,13 @@ class DemoReport:
         return sum(s for _n, s, _d in self.steps)
 
 
+def destroyable(env: Environment) -> list[str]:
+    """Every address a destroy would remove: a protected environment's sandbox copy is fake."""
+    if not env.protected:
+        return []
+    return [change.address for change in env.plan(destroy=True).changes]
+
+
 def run_demo(
     root: Path,
     environment: str,
@@ -290,7 +298,7 @@ def run_demo(
         if not keep:
 
             def destroy() -> str:
-                result = env.destroy(approve=lambda _plan: True)
+                result = env.destroy(approve=lambda _plan: True, allow_destroy=destroyable(env))
                 report.destroyed = result.remove
                 return f"{result.remove} destroyed"
 
