@@ -1,4 +1,4 @@
-"""The real dev and prod roots, end to end in the sandbox, with the real Terraform 1.0.3 and moto."""
+"""The real dev and prod roots end to end in the sandbox, with the real Terraform 1.0.3 and moto."""
 
 from __future__ import annotations
 
