@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tfctl import process
 from tfctl.errors import PlanRefusedError, TerraformCommandError
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from tfctl.project import Project
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 BACKEND_MARKER = "tfctl-backend.sha256"
 
@@ -147,10 +149,9 @@ class Environment:
         if marker.is_file() and marker.read_text().strip() != fingerprint:
             reconfigure = True  # settings changed: point at the new backend, never migrate silently
         tf = self.terraform()
-        tf.init(
-            backend_config=backend_config_args(rendered, self.path),
-            upgrade=upgrade,
-            reconfigure=reconfigure,
+        args = backend_config_args(rendered, self.path)
+        self._retrying(
+            "init", lambda: tf.init(backend_config=args, upgrade=upgrade, reconfigure=reconfigure)
         )
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.write_text(fingerprint + "\n")
@@ -162,7 +163,8 @@ class Environment:
 
     def validate(self) -> None:
         self.ensure_initialized()
-        self.terraform().validate()
+        tf = self.terraform()
+        self._retrying("validate", tf.validate)
 
     def plan(
         self,
@@ -172,19 +174,38 @@ class Environment:
         refresh: bool = True,
         destroy: bool = False,
         detailed_exitcode: bool = False,
+        save_metadata: bool = True,
     ) -> PlanResult:
-        """Plan, and summarise from terraform's -json stream. `out` saves the plan file."""
+        """Plan, and summarise from terraform's -json stream.
+
+        `out` saves the plan file (mode 0600) and, unless `save_metadata` is False, tfctl's
+        metadata beside it (see tfctl.safety), which `apply(plan=...)` checks.
+        """
+        from tfctl import safety
+
+        for target in targets:
+            safety.validate_target_address(target)
         self.ensure_initialized()
-        completed = self.terraform().plan(
-            out=out,
-            targets=targets,
-            refresh=refresh,
-            destroy=destroy,
-            detailed_exitcode=detailed_exitcode,
+        # Hashed before terraform reads the files, so an edit during the plan makes it stale.
+        parts = safety.content_parts(self) if out is not None and save_metadata else None
+        tf = self.terraform()
+        completed = self._retrying(
+            "plan",
+            lambda: tf.plan(
+                out=out,
+                targets=targets,
+                refresh=refresh,
+                destroy=destroy,
+                detailed_exitcode=detailed_exitcode,
+            ),
         )
-        return PlanResult.from_events(
+        result = PlanResult.from_events(
             self.name, parse_events(completed.stdout), plan_file=out, destroy=destroy
         )
+        if out is not None and parts is not None:
+            out.chmod(0o600)  # a plan file holds variable values, secrets included
+            safety.write_plan_metadata(result, parts)
+        return result
 
     def apply(
         self,
@@ -192,32 +213,35 @@ class Environment:
         *,
         targets: Sequence[str] = (),
         approve: Approver | None = None,
+        allow_destroy: Sequence[str] = (),
     ) -> ApplyResult:
-        """Apply a saved plan, or plan now and apply exactly that plan once `approve` agrees."""
-        if plan is not None:
-            plan_file = plan.plan_file if isinstance(plan, PlanResult) else plan
-            if plan_file is None:
-                raise PlanRefusedError("this plan was not saved to a file; plan with out=...")
-            self.ensure_initialized()
-            return self._apply_file(plan_file)
-        with self._scratch_plan() as scratch:
-            result = self.plan(out=scratch, targets=targets)
-            return self._approve_and_apply(result, approve)
+        """Apply a saved plan, or plan now and apply exactly that plan once `approve` agrees.
+
+        A saved plan must pass tfctl.safety.check_saved_plan (same environment, unchanged
+        configuration, fresh). A protected environment needs `approve` or a saved plan, and
+        every stateful resource the plan deletes or replaces named in `allow_destroy`.
+        """
+        return self._change(plan, targets=targets, approve=approve, allow_destroy=allow_destroy)
 
     def destroy(
-        self, *, targets: Sequence[str] = (), approve: Approver | None = None
+        self,
+        plan: PlanResult | Path | None = None,
+        *,
+        targets: Sequence[str] = (),
+        approve: Approver | None = None,
+        allow_destroy: Sequence[str] = (),
     ) -> ApplyResult:
-        """Plan a destroy, and apply exactly that plan once `approve` agrees."""
-        with self._scratch_plan() as scratch:
-            result = self.plan(out=scratch, targets=targets, destroy=True)
-            return self._approve_and_apply(result, approve)
+        """Plan a destroy (or take a saved destroy plan), and apply it once `approve` agrees."""
+        return self._change(
+            plan, targets=targets, approve=approve, allow_destroy=allow_destroy, destroy=True
+        )
 
     def outputs(self) -> dict[str, OutputValue]:
         """Every output; sensitive values are registered with the masker and wrapped in Secret."""
         from tfctl.masking import Secret
 
         self.ensure_initialized()
-        document = self.terraform().output()
+        document = self._retrying("output", self.terraform().output)
         values: dict[str, OutputValue] = {}
         for name, item in sorted(document.items()):
             sensitive = bool(item.get("sensitive"))
@@ -237,16 +261,79 @@ class Environment:
 
     # -- helpers --------------------------------------------------------------------------------
 
-    def _approve_and_apply(self, result: PlanResult, approve: Approver | None) -> ApplyResult:
+    def _change(
+        self,
+        plan: PlanResult | Path | None,
+        *,
+        targets: Sequence[str],
+        approve: Approver | None,
+        allow_destroy: Sequence[str],
+        destroy: bool = False,
+    ) -> ApplyResult:
+        from tfctl import safety
+
+        for address in allow_destroy:
+            safety.validate_resource_address(address)
+        if plan is not None:
+            plan_file = plan.plan_file if isinstance(plan, PlanResult) else plan
+            if plan_file is None:
+                raise PlanRefusedError("this plan was not saved to a file; plan with out=...")
+            if targets:
+                raise PlanRefusedError(
+                    "--target belongs to the plan, not to applying a saved plan",
+                    hint="plan with --target and --out, then apply that plan",
+                )
+            self.ensure_initialized()
+            result = safety.check_saved_plan(self, plan_file, destroy=destroy)
+            return self._approve_and_apply(result, approve, allow_destroy, saved=True)
+        if self.protected and approve is None:
+            raise PlanRefusedError(
+                f"{self.name} is protected: changes need an approval or a saved plan",
+                hint=f"plan with out=FILE and pass it, or pass approve=... for {self.name}",
+            )
+        with self._scratch_plan() as scratch:
+            result = self.plan(out=scratch, targets=targets, destroy=destroy, save_metadata=False)
+            return self._approve_and_apply(result, approve, allow_destroy)
+
+    def _approve_and_apply(
+        self,
+        result: PlanResult,
+        approve: Approver | None,
+        allow_destroy: Sequence[str] = (),
+        *,
+        saved: bool = False,
+    ) -> ApplyResult:
+        from tfctl import safety
+
         if not result.has_changes:
             return ApplyResult(environment=self.name, add=0, change=0, remove=0)
+        safety.check_destructive_changes(
+            self.name,
+            result,
+            protected=self.protected,
+            stateful_types=self.project.settings.stateful_resource_types,
+            allow_destroy=allow_destroy,
+        )
         if approve is not None and not approve(result):
             raise PlanRefusedError("not applied: the plan was not approved")
         assert result.plan_file is not None
-        return self._apply_file(result.plan_file)
+        if saved:
+            safety.mark_used(result.plan_file)
+        return self._apply_file(result.plan_file, destroy=result.destroy)
 
-    def _apply_file(self, plan_file: Path) -> ApplyResult:
-        completed = self.terraform().apply(plan_file=plan_file)
+    def _retrying(self, command: str, func: Callable[[], T]) -> T:
+        """Run one terraform command under tfctl.retry's rules (settings.retries)."""
+        from tfctl.retry import retry_terraform
+
+        return retry_terraform(
+            command, func, retries=self.project.settings.retries, notify=self._notice
+        )
+
+    def _apply_file(self, plan_file: Path, *, destroy: bool = False) -> ApplyResult:
+        tf = self.terraform()
+        completed = self._retrying(
+            "destroy" if destroy else "apply", lambda: tf.apply(plan_file=plan_file)
+        )
         result = ApplyResult.from_events(self.name, parse_events(completed.stdout))
         try:
             self.outputs()  # registers new sensitive outputs so later output stays masked

@@ -7,6 +7,7 @@ builds, so a policy's attempt count is the real number of requests.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from tfctl.errors import StateLockError, TerraformCommandError
 from tfctl.process import CompletedRun
 
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,7 @@ def aws_retry_predicate(
 # --- terraform failures ------------------------------------------------------------------------
 # The ONE place that reads terraform's human error text. Terraform offers no structured error
 # codes, so lock contention and transient network/backend failures are recognised here only.
+# The patterns are tested against texts produced by the real binary (tests/integration).
 
 TRANSIENT = "transient"
 LOCKED = "locked"
@@ -178,20 +182,58 @@ _TERRAFORM_TRANSIENT_PATTERNS = tuple(
         r"429 Too Many Requests",
         r"\b(?:Throttling|ThrottlingException|SlowDown|RequestLimitExceeded)\b",
         r"ProvisionedThroughputExceededException",
-        r"\bStatusCode: 5\d\d\b",
-        r"\b(?:500 Internal Server Error|502 Bad Gateway|503 Service Unavailable|504 Gateway Timeout)\b",
-        r"InternalError|ServiceUnavailable",
+        r"\bStatusCode: (?:5\d\d|429)\b",
+        r"\b(?:500 Internal Server Error|502 Bad Gateway|503 Service Unavailable)\b",
+        r"\b504 Gateway Timeout\b",
+        r"\b(?:InternalError|ServiceUnavailable|RequestTimeout)\b",
+        r"send request failed",
         r"connection refused",
         r"no such host",
+        r"temporary failure in name resolution",
     )
 )
-_LOCK_PATTERN = re.compile(r"Error acquiring the state lock", re.IGNORECASE)
-_LOCK_FIELD = re.compile(r"^\s*(ID|Path|Operation|Who|Version|Created|Info):\s*(.*?)\s*$", re.MULTILINE)
+_LOCK_ERROR = re.compile(r"Error acquiring the state lock", re.IGNORECASE)
+# "Error acquiring the state lock" also wraps network failures; only these mean someone holds it.
+_LOCK_HELD = re.compile(r"Lock Info:|ConditionalCheckFailedException", re.IGNORECASE)
+_LOCK_FIELD = re.compile(
+    r"^\s*(ID|Path|Operation|Who|Version|Created|Info):\s*(.*?)\s*$", re.MULTILINE
+)
+
+#: Failures that happen while loading the backend or taking the lock, before any resource changes.
+_BEFORE_CHANGES_PATTERNS = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        r"Error acquiring the state lock",
+        r"Error refreshing state",
+        r"Error loading state",
+        r"Failed to load state",
+        r"Failed to (?:read|get) (?:the )?(?:existing )?(?:state|workspaces)",
+        r"error loading the remote state",
+    )
+)
+#: -json UI events that mean terraform started changing something.
+_CHANGE_EVENTS = frozenset(
+    {"apply_start", "apply_progress", "apply_complete", "apply_errored", "provision_start"}
+)
+
+#: Commands that read only, or converge to the same result when repeated.
+READ_ONLY_COMMANDS = frozenset({"init", "validate", "plan", "output", "show"})
+#: Commands retried only when terraform failed before changing anything.
+MUTATING_COMMANDS = frozenset({"apply", "destroy"})
+
+#: Terraform's read-only commands; `max_attempts` is replaced by settings.retries + 1.
+TERRAFORM = RetryPolicy(
+    "terraform", max_attempts=4, max_seconds=300.0, initial_wait=1.0, max_wait=30.0
+)
 
 
 def classify_stderr(text: str) -> str:
-    """TRANSIENT, LOCKED or FATAL for terraform's error text."""
-    if _LOCK_PATTERN.search(text):
+    """TRANSIENT, LOCKED or FATAL for terraform's error text.
+
+    LOCKED means another run holds the state lock (terraform printed its Lock Info); a failure
+    to *reach* the lock table is TRANSIENT like any other dropped connection.
+    """
+    if _LOCK_ERROR.search(text) and _LOCK_HELD.search(text):
         return LOCKED
     if any(pattern.search(text) for pattern in _TERRAFORM_TRANSIENT_PATTERNS):
         return TRANSIENT
@@ -207,9 +249,10 @@ def parse_lock_info(text: str) -> dict[str, str]:
 
 
 def classify_failure(completed: CompletedRun) -> TerraformCommandError:
-    """The exception for a failed terraform run: StateLockError with the holder, or the general one."""
+    """The exception for a failed run: StateLockError with the holder, or the general one."""
     text = completed.stderr
-    if classify_stderr(text) == LOCKED:
+    kind = classify_stderr(text)
+    if kind == LOCKED:
         return StateLockError(
             completed.argv,
             completed.returncode,
@@ -220,5 +263,77 @@ def classify_failure(completed: CompletedRun) -> TerraformCommandError:
     error = TerraformCommandError(
         completed.argv, completed.returncode, completed.stdout, completed.stderr
     )
-    error.kind = classify_stderr(text)
+    error.kind = kind
     return error
+
+
+def failed_before_changes(error: TerraformCommandError) -> bool:
+    """True when an apply/destroy failed while loading the backend or taking the lock.
+
+    Both conditions must hold: no -json event says a resource operation started, and the error is
+    one terraform reports before changing anything. Anything else may have changed infrastructure.
+    """
+    for line in error.stdout.splitlines():
+        if line.startswith("{") and any(f'"type":"{kind}"' in line for kind in _CHANGE_EVENTS):
+            return False
+    text = f"{error.stderr}\n{error.stdout}"
+    return any(pattern.search(text) for pattern in _BEFORE_CHANGES_PATTERNS)
+
+
+def command_of(error: TerraformCommandError) -> str:
+    """The terraform sub-command of a failed run (argv[1]), or "" when unknown."""
+    return error.argv[1] if len(error.argv) > 1 else ""
+
+
+def should_retry_terraform(command: str, exc: BaseException) -> bool:
+    """The retry rule: transient failures of read-only commands; for apply and destroy, only
+    transient failures that happened before terraform changed anything. Never lock-held (the
+    -lock-timeout already queued) nor fatal errors."""
+    if not isinstance(exc, TerraformCommandError) or exc.kind != TRANSIENT:
+        return False
+    if command in READ_ONLY_COMMANDS:
+        return True
+    if command in MUTATING_COMMANDS:
+        return failed_before_changes(exc)
+    return False
+
+
+def retry_terraform(
+    command: str,
+    func: Callable[[], T],
+    *,
+    retries: int,
+    notify: Callable[[str], None] | None = None,
+    sleep: Callable[[float], None] | None = None,
+    policy: RetryPolicy = TERRAFORM,
+) -> T:
+    """Run one terraform command (`func`) with up to `retries` retries under `policy`.
+
+    Each retry is logged at WARNING and passed to `notify` with the reason and the wait.
+    The last error is re-raised unchanged when the policy gives up or the error is not retryable.
+    """
+    attempts = max(0, retries) + 1
+
+    def before_sleep(state: tenacity.RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome is not None else None
+        wait = state.next_action.sleep if state.next_action is not None else 0.0
+        reason = str(error) if error is not None else "unknown error"
+        message = (
+            f"terraform {command} failed with a transient error ({reason}); "
+            f"retrying in {wait:.1f}s (attempt {state.attempt_number + 1} of {attempts})"
+        )
+        log.warning("%s", message)
+        if notify is not None:
+            notify(message)
+
+    extra: dict[str, Any] = {} if sleep is None else {"sleep": sleep}
+    retrying = tenacity.Retrying(
+        stop=tenacity.stop_after_attempt(attempts) | tenacity.stop_after_delay(policy.max_seconds),
+        wait=tenacity.wait_random_exponential(multiplier=policy.initial_wait, max=policy.max_wait),
+        retry=tenacity.retry_if_exception(lambda exc: should_retry_terraform(command, exc)),
+        before_sleep=before_sleep,
+        reraise=True,
+        **extra,
+    )
+    result: T = retrying(func)
+    return result
