@@ -22,6 +22,7 @@ from tfctl.backend_names import (
     validate_table_name,
     validate_tags,
 )
+from tfctl.backend_render import endpoint_from_environment
 from tfctl.errors import ConfigError, CredentialsError, DriftDetected
 
 __all__ = [
@@ -106,12 +107,16 @@ def bootstrap(
     check: bool = False,
     endpoint: str | None = None,
     session: Any = None,
+    enforce_tls: bool | None = None,
 ) -> BootstrapReport:
     """Create or repair the state bucket and lock table; with `check`, only report drift.
 
     `endpoint` overrides the AWS endpoint for both services (otherwise boto3 reads
     AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL_DYNAMODB itself). `session` is a
-    boto3.Session (a new one by default). Input is validated before any AWS call.
+    boto3.Session (a new one by default). `enforce_tls` adds the TLS-only bucket policy; by
+    default it is skipped only for a plain-HTTP endpoint (a local emulator), where every request
+    has aws:SecureTransport=false and the policy would lock everyone out.
+    Input is validated before any AWS call.
     Raises ConfigError (bad input), CredentialsError, BackendError (AWS refused or failed).
     """
     validate_bucket_name(bucket)
@@ -136,6 +141,7 @@ def bootstrap(
     from tfctl.backend_table import converge_table
 
     ctx = BootstrapContext(s3, dynamodb, check=check)
+    s3_endpoint = endpoint or endpoint_from_environment(os.environ, "S3") or ""
     converge_bucket(
         ctx,
         bucket=bucket,
@@ -144,6 +150,9 @@ def bootstrap(
         kms_key_id=kms_key_id,
         retention_days=retention_days,
         tags=wanted_tags,
+        plain_http=not enforce_tls
+        if enforce_tls is not None
+        else s3_endpoint.startswith("http://"),
     )
     converge_table(ctx, table=table, kms_key_id=kms_key_id, tags=wanted_tags)
     return BootstrapReport(

@@ -15,8 +15,8 @@ from typing import Any, Literal
 from tfctl.errors import BackendError, CredentialsError
 from tfctl.retry import AWS_AFTER_CREATE, AWS_API, aws_error_code, aws_retry_predicate
 
-Status = Literal["created", "repaired", "in place", "drift"]
-STATUSES: tuple[Status, ...] = ("created", "repaired", "in place", "drift")
+Status = Literal["created", "repaired", "in place", "drift", "skipped"]
+STATUSES: tuple[Status, ...] = ("created", "repaired", "in place", "drift", "skipped")
 #: Operation-name prefixes of API calls that change something (used to prove idempotency).
 MUTATING_PREFIXES = ("Create", "Put", "Update", "Delete", "Tag", "Untag")
 

@@ -37,8 +37,13 @@ def converge_bucket(
     kms_key_id: str | None,
     retention_days: int,
     tags: Mapping[str, str],
+    plain_http: bool = False,
 ) -> None:
-    """Create the bucket if missing (apply mode), then converge every setting."""
+    """Create the bucket if missing (apply mode), then converge every setting.
+
+    `plain_http`: the endpoint is http:// (a local emulator), where every request has
+    aws:SecureTransport=false, so a TLS-only policy would lock everyone out: it is skipped.
+    """
     where = f"bucket {bucket}"
     exists = _bucket_exists(ctx, bucket, region)
     created = False
@@ -71,7 +76,10 @@ def converge_bucket(
     _converge_versioning(ctx, call, created)
     _converge_encryption(ctx, call, kms_key_id, created)
     _converge_public_access_block(ctx, call, created)
-    _converge_tls_policy(ctx, call, bucket, partition, created)
+    if plain_http:
+        ctx.row(RESOURCE, "tls-only policy", "skipped", "plain-HTTP endpoint cannot use TLS")
+    else:
+        _converge_tls_policy(ctx, call, bucket, partition, created)
     _converge_lifecycle(ctx, call, retention_days, created)
 
 

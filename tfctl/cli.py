@@ -48,6 +48,14 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print only JSON on stdout
 TargetOpt = Annotated[
     list[str] | None, typer.Option("--target", help="Limit to this resource address (repeatable).")
 ]
+AllowDestroyOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--allow-destroy",
+        metavar="ADDR",
+        help="Protected environments: allow destroying/replacing this stateful resource.",
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -164,23 +172,30 @@ def _is_terminal() -> bool:
     return sys.stdin.isatty() and sys.stderr.isatty()
 
 
-def _approver(env: Environment, *, auto_approve: bool, action: str) -> Any:
-    """The confirmation step: auto-approve, a typed answer in a terminal, or a refusal."""
+def _approver(
+    env: Environment, *, auto_approve: bool, action: str, saved_plan: bool = False
+) -> Any:
+    """The confirmation step, decided before anything runs (tfctl.safety.approval_mode):
+    auto-approve, a yes/no or typed-name question in a terminal, or a refusal."""
     from tfctl import console
-    from tfctl.errors import PlanRefusedError
+    from tfctl.safety import Approval, approval_mode
+
+    mode = approval_mode(
+        env.name,
+        protected=env.protected,
+        interactive=_is_terminal(),
+        auto_approve=auto_approve,
+        saved_plan=saved_plan,
+        action=action,
+    )
 
     def approve(plan: PlanResult) -> bool:
         console.plan_summary(
             plan, critical=plan.destructive_changes(env.project.settings.stateful_resource_types)
         )
-        if auto_approve:
+        if mode is Approval.AUTO:
             return True
-        if not _is_terminal():
-            raise PlanRefusedError(
-                f"no terminal to confirm {action} of {env.name}",
-                hint="review the plan and pass --auto-approve",
-            )
-        if env.protected:
+        if mode is Approval.TYPE_NAME:
             answer = typer.prompt(f"{env.name} is protected. Type its name to {action}")
             return bool(answer.strip() == env.name)
         return typer.confirm(f"{action.capitalize()} these changes to {env.name}?", default=False)
@@ -267,6 +282,9 @@ def plan(
     detailed_exitcode: Annotated[
         bool, typer.Option("--detailed-exitcode", help="Exit 2 when there are changes.")
     ] = False,
+    destroy: Annotated[
+        bool, typer.Option("--destroy", help="Plan destroying everything (for destroy --plan).")
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Plan an environment and print a summary of its changes."""
@@ -278,6 +296,7 @@ def plan(
             out=out.resolve() if out else None,
             targets=target or (),
             refresh=not no_refresh,
+            destroy=destroy,
             detailed_exitcode=detailed_exitcode,
         )
         if json_out:
@@ -301,6 +320,7 @@ def apply(
     ] = None,
     auto_approve: Annotated[bool, typer.Option(help="Apply without asking.")] = False,
     target: TargetOpt = None,
+    allow_destroy: AllowDestroyOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Plan and apply an environment after confirmation, or apply a saved plan."""
@@ -308,13 +328,17 @@ def apply(
 
     with _handled():
         environment = _environment(env)
-        if plan_file is not None:
-            result = environment.apply(plan_file.resolve())
-        else:
-            result = environment.apply(
-                targets=target or (),
-                approve=_approver(environment, auto_approve=auto_approve, action="apply"),
-            )
+        result = environment.apply(
+            plan_file.resolve() if plan_file is not None else None,
+            targets=target or (),
+            approve=_approver(
+                environment,
+                auto_approve=auto_approve,
+                action="apply",
+                saved_plan=plan_file is not None,
+            ),
+            allow_destroy=allow_destroy or (),
+        )
         if json_out:
             console.print_json(result.to_json())
         else:
@@ -324,8 +348,13 @@ def apply(
 @app.command()
 def destroy(
     env: EnvArg,
+    plan_file: Annotated[
+        Path | None,
+        typer.Option("--plan", help="Apply this saved destroy plan (from plan --destroy --out)."),
+    ] = None,
     auto_approve: Annotated[bool, typer.Option(help="Destroy without asking.")] = False,
     target: TargetOpt = None,
+    allow_destroy: AllowDestroyOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Destroy an environment's resources after confirmation."""
@@ -334,8 +363,15 @@ def destroy(
     with _handled():
         environment = _environment(env)
         result = environment.destroy(
+            plan_file.resolve() if plan_file is not None else None,
             targets=target or (),
-            approve=_approver(environment, auto_approve=auto_approve, action="destroy"),
+            approve=_approver(
+                environment,
+                auto_approve=auto_approve,
+                action="destroy",
+                saved_plan=plan_file is not None,
+            ),
+            allow_destroy=allow_destroy or (),
         )
         if json_out:
             console.print_json(result.to_json())
@@ -410,6 +446,55 @@ def fmt(
 from tfctl.sandbox.cli import sandbox_app  # noqa: E402 (registered after the main commands)
 
 app.add_typer(sandbox_app, name="sandbox")
+
+
+@app.command()
+def bootstrap(
+    region: Annotated[str | None, typer.Option(help="AWS region (default: settings).")] = None,
+    bucket: Annotated[str | None, typer.Option(help="State bucket (default: settings).")] = None,
+    table: Annotated[str | None, typer.Option(help="Lock table (default: settings).")] = None,
+    kms_key_id: Annotated[
+        str | None, typer.Option(help="Encrypt with this KMS key (aws:kms) instead of AES256.")
+    ] = None,
+    retention_days: Annotated[
+        int | None, typer.Option(help="Keep noncurrent state versions this many days.")
+    ] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", help="KEY=VALUE tag for both (repeatable).")
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Change nothing; exit 2 when anything differs.")
+    ] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Create or repair the S3 state bucket and DynamoDB lock table; say what changed."""
+    from tfctl import console
+    from tfctl.backend import bootstrap as run_bootstrap
+    from tfctl.errors import ConfigError
+
+    with _handled():
+        settings = _project().settings
+        tags = {"managed-by": "tfctl"}
+        for item in tag or []:
+            key, sep, value = item.partition("=")
+            if not sep or not key:
+                raise ConfigError(f"bad --tag {item!r}", hint="write it as KEY=VALUE")
+            tags[key] = value
+        report = run_bootstrap(
+            bucket=bucket or settings.state_bucket,
+            table=table or settings.lock_table,
+            region=region or settings.region,
+            kms_key_id=kms_key_id or settings.kms_key_id,
+            retention_days=retention_days or settings.state_retention_days,
+            tags=tags,
+            check=check,
+        )
+        if json_out:
+            console.print_json(report.to_dict())
+        else:
+            console.bootstrap_report(report)
+        if check:
+            report.raise_if_drifted()
 
 
 def main() -> None:

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from tfctl.results import ApplyResult, OutputValue, PlanResult, ResourceChange
+
+if TYPE_CHECKING:
+    from tfctl.backend import BootstrapReport
 
 stdout = Console(highlight=False, soft_wrap=True)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -109,3 +112,33 @@ def simple_table(
     for row in rows:
         table.add_row(*(escape(str(cell)) for cell in row))
     stdout.print(table)
+
+
+_STATUS_STYLE = {
+    "created": "green",
+    "repaired": "yellow",
+    "in place": "dim",
+    "drift": "red",
+    "skipped": "cyan",
+}
+
+
+def bootstrap_report(report: BootstrapReport) -> None:
+    """One row per backend setting: created / repaired / in place (or drift with --check)."""
+    title = f"State backend: s3://{report.bucket} + dynamodb:{report.table} ({report.region})"
+    table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
+    for column in ("resource", "setting", "status", "detail"):
+        table.add_column(column)
+    for row in report.settings:
+        style = _STATUS_STYLE.get(row.status, "white")
+        table.add_row(
+            escape(row.resource),
+            escape(row.setting),
+            f"[{style}]{escape(row.status)}[/{style}]",
+            escape(row.detail),
+        )
+    stdout.print(table)
+    mutating = len(report.mutating_calls)
+    stdout.print(
+        f"{len(report.api_calls)} API calls ({mutating} changing) in {report.elapsed_seconds:.2f}s."
+    )

@@ -93,7 +93,7 @@ def run(
         tags=TAGS,
         endpoint=moto_server.endpoint,
         session=session or make_session(),
-        **kwargs,
+        **{"enforce_tls": True, **kwargs},  # moto speaks plain HTTP; test the policy anyway
     )
 
 
