@@ -163,3 +163,24 @@ def test_validate_reports_schema_errors(
     result = edited.run("validate", check=False)
     assert result.returncode == 1
     assert message in " ".join(result.stderr.split())
+
+
+def _provider_processes(marker: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if "terraform-provider-" in cmdline and marker in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+def test_launched_providers_exit_when_terraform_is_done(tiny: Root) -> None:
+    # Terraform asks each launched provider to Shutdown; one that lingers would be SIGKILLed
+    # after go-plugin's 2 s grace, or leak if Terraform died first.
+    tiny.run("plan", "-input=false")
+    assert _provider_processes(tiny.env["TF_DATA_DIR"]) == []
