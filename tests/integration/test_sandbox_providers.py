@@ -184,3 +184,38 @@ def test_launched_providers_exit_when_terraform_is_done(tiny: Root) -> None:
     # after go-plugin's 2 s grace, or leak if Terraform died first.
     tiny.run("plan", "-input=false")
     assert _provider_processes(tiny.env["TF_DATA_DIR"]) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "  region         = var.cloud_region\n",
+            '  region = var.cloud_region\n  regoin = "x"\n',
+            "Unsupported argument",
+        ),
+        (
+            "  cloud_provider = var.cloud_provider\n",
+            "",
+            'The argument "cloud_provider" is required',
+        ),
+    ],
+)
+def test_real_module_copy_fails_validate_on_schema_errors(
+    tmp_path: Path, terraform_bin: Path, old: str, new: str, message: str
+) -> None:
+    repo = Path(__file__).resolve().parents[2]
+    copy = tmp_path / "terraform"
+    shutil.copytree(repo / "terraform", copy, ignore=shutil.ignore_patterns(".terraform*"))
+    main = copy / "modules" / "data_warehouse" / "main.tf"
+    text = main.read_text()
+    assert old in text
+    main.write_text(text.replace(old, new, 1))
+    layout = install(tmp_path / "sandbox")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "AWS_"))}
+    env.update(terraform_environment(layout, "dev"))
+    root = Root(copy / "environments" / "dev", terraform_bin, env, Cloud.in_dir(layout.root))
+    root.run("init", "-input=false", "-backend=false")
+    result = root.run("validate", check=False)
+    assert result.returncode == 1
+    assert message in " ".join(result.stderr.split())
