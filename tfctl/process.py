@@ -94,18 +94,33 @@ def _die_with_parent() -> None:
 class _Interrupts:
     """Counts Ctrl-C while a child runs and forwards each one as SIGINT, up to two."""
 
-    def __init__(self, proc: subprocess.Popen[bytes], notify: LineCallback | None) -> None:
+    def __init__(
+        self, proc: subprocess.Popen[bytes], notify: LineCallback | None, kill_after: float
+    ) -> None:
         self.proc = proc
         self.notify = notify
+        self.kill_after = kill_after
         self.count = 0
-        self.second_at: float | None = None
+        self.killer: threading.Timer | None = None
+
+    def _kill(self) -> None:
+        if self.proc.poll() is None:
+            if self.notify:
+                self.notify(f"terraform did not stop within {self.kill_after:.0f}s; killing it")
+            self.proc.kill()
+
+    def cancel(self) -> None:
+        if self.killer is not None:
+            self.killer.cancel()
 
     def __call__(self, signum: int, frame: FrameType | None) -> None:
         self.count += 1
         if self.count > 2 or self.proc.poll() is not None:
             return
         if self.count == 2:
-            self.second_at = time.monotonic()
+            self.killer = threading.Timer(self.kill_after, self._kill)
+            self.killer.daemon = True
+            self.killer.start()
         message = (
             "interrupt: asked terraform to stop; it finishes in-flight work, saves state and "
             "releases the lock (press Ctrl-C again to force)"
@@ -201,20 +216,13 @@ def run(
     for reader in readers:
         reader.start()
 
-    interrupts = _Interrupts(proc, on_notice)
+    interrupts = _Interrupts(proc, on_notice, kill_after)
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, interrupts) if in_main else None
     try:
-        while True:
-            try:
-                proc.wait(timeout=0.2)
-                break
-            except subprocess.TimeoutExpired:
-                if interrupts.second_at and time.monotonic() - interrupts.second_at > kill_after:
-                    if on_notice:
-                        on_notice(f"terraform did not stop within {kill_after:.0f}s; killing it")
-                    proc.kill()
+        proc.wait()  # blocking: no polling delay; Ctrl-C runs the handler and the wait resumes
     finally:
+        interrupts.cancel()
         if in_main:
             signal.signal(signal.SIGINT, previous)
         if proc.poll() is None:  # an unexpected error in tfctl: do not leave terraform running
