@@ -177,10 +177,7 @@ def bootstrap_backend(project: Project) -> None:
         region=settings.region,
         endpoint=environ["AWS_ENDPOINT_URL"],
         session=session,
-    )
-    # The local endpoint is plain HTTP: moto enforces the DenyInsecureTransport statement.
-    s3 = session.client("s3", endpoint_url=environ["AWS_ENDPOINT_URL"])
-    s3.delete_bucket_policy(Bucket=settings.state_bucket)
+    )  # a plain-HTTP endpoint: bootstrap leaves out the TLS-only policy by itself
 
 
 @dataclass
