@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 BACKEND_MARKER = "tfctl-backend.sha256"
+#: Plans made again (and approved again) when another run applied first.
+STALE_PLAN_ATTEMPTS = 10
 
 #: Called with the plan before it is applied; return False to cancel.
 Approver = Callable[[PlanResult], bool]
@@ -146,8 +148,11 @@ class Environment:
             self._notice(warning)
         marker = self.data_dir / BACKEND_MARKER
         fingerprint = backend_fingerprint(rendered)
-        if marker.is_file() and marker.read_text().strip() != fingerprint:
-            reconfigure = True  # settings changed: point at the new backend, never migrate silently
+        recorded = marker.read_text().strip() if marker.is_file() else None
+        if (self.data_dir / "terraform.tfstate").is_file() and recorded != fingerprint:
+            # Settings changed, or an earlier init failed half-way (no marker): point at the
+            # backend tfctl renders now, never migrate state silently.
+            reconfigure = True
         tf = self.terraform()
         args = backend_config_args(rendered, self.path)
         self._retrying(
@@ -291,9 +296,21 @@ class Environment:
                 f"{self.name} is protected: changes need an approval or a saved plan",
                 hint=f"plan with out=FILE and pass it, or pass approve=... for {self.name}",
             )
-        with self._scratch_plan() as scratch:
-            result = self.plan(out=scratch, targets=targets, destroy=destroy, save_metadata=False)
-            return self._approve_and_apply(result, approve, allow_destroy)
+        from tfctl.retry import STALE_PLAN
+
+        for attempt in range(1, STALE_PLAN_ATTEMPTS + 1):
+            with self._scratch_plan() as scratch:
+                result = self.plan(
+                    out=scratch, targets=targets, destroy=destroy, save_metadata=False
+                )
+                try:
+                    return self._approve_and_apply(result, approve, allow_destroy)
+                except TerraformCommandError as exc:
+                    if exc.kind != STALE_PLAN or attempt == STALE_PLAN_ATTEMPTS:
+                        raise
+            # Another run applied between our plan and apply; terraform changed nothing.
+            self._notice(f"{self.name}: the state changed since the plan; planning again")
+        raise AssertionError("unreachable")
 
     def _approve_and_apply(
         self,

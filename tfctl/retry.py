@@ -166,6 +166,8 @@ def aws_retry_predicate(
 TRANSIENT = "transient"
 LOCKED = "locked"
 FATAL = "fatal"
+#: A saved plan whose state moved on (another run applied first); nothing was changed.
+STALE_PLAN = "stale-plan"
 
 _TERRAFORM_TRANSIENT_PATTERNS = tuple(
     re.compile(pattern, re.IGNORECASE)
@@ -192,6 +194,7 @@ _TERRAFORM_TRANSIENT_PATTERNS = tuple(
         r"temporary failure in name resolution",
     )
 )
+_STALE_PLAN = re.compile(r"Saved plan is stale", re.IGNORECASE)
 _LOCK_ERROR = re.compile(r"Error acquiring the state lock", re.IGNORECASE)
 # "Error acquiring the state lock" also wraps network failures; only these mean someone holds it.
 _LOCK_HELD = re.compile(r"Lock Info:|ConditionalCheckFailedException", re.IGNORECASE)
@@ -228,13 +231,16 @@ TERRAFORM = RetryPolicy(
 
 
 def classify_stderr(text: str) -> str:
-    """TRANSIENT, LOCKED or FATAL for terraform's error text.
+    """TRANSIENT, LOCKED, STALE_PLAN or FATAL for terraform's error text.
 
     LOCKED means another run holds the state lock (terraform printed its Lock Info); a failure
-    to *reach* the lock table is TRANSIENT like any other dropped connection.
+    to *reach* the lock table is TRANSIENT like any other dropped connection. STALE_PLAN means
+    a saved plan was refused because the state changed after it was made.
     """
     if _LOCK_ERROR.search(text) and _LOCK_HELD.search(text):
         return LOCKED
+    if _STALE_PLAN.search(text):
+        return STALE_PLAN
     if any(pattern.search(text) for pattern in _TERRAFORM_TRANSIENT_PATTERNS):
         return TRANSIENT
     return FATAL
@@ -261,10 +267,27 @@ def classify_failure(completed: CompletedRun) -> TerraformCommandError:
             lock_info=parse_lock_info(text),
         )
     error = TerraformCommandError(
-        completed.argv, completed.returncode, completed.stdout, completed.stderr
+        completed.argv,
+        completed.returncode,
+        completed.stdout,
+        completed.stderr,
+        summary=_missing_backend_summary(text),
     )
     error.kind = kind
     return error
+
+
+_MISSING_BUCKET = re.compile(r"NoSuchBucket|S3 bucket does not exist", re.IGNORECASE)
+_MISSING_TABLE = re.compile(r"ResourceNotFoundException", re.IGNORECASE)
+
+
+def _missing_backend_summary(text: str) -> str | None:
+    """A one-line explanation when the state bucket or lock table does not exist."""
+    if _MISSING_BUCKET.search(text):
+        return "the state bucket does not exist; run tfctl bootstrap to create it"
+    if _MISSING_TABLE.search(text):
+        return "the lock table does not exist; run tfctl bootstrap to create it"
+    return None
 
 
 def failed_before_changes(error: TerraformCommandError) -> bool:
