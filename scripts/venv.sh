@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Sourced by the other scripts: creates .venv (Python 3.11+) and installs tfctl with its test extra,
-# re-installing only when pyproject.toml changed. Also prepares checkov in its own virtualenv
-# (.venv-checkov), because its pins clash with the project's.
+# Sourced by the other scripts: creates .venv (Python 3.11+) and installs tfctl with the extras in
+# TFCTL_EXTRAS (default: test), re-installing only when pyproject.toml or the extras changed.
+# With the test extra it also prepares checkov in its own virtualenv (.venv-checkov), because
+# checkov's pins clash with the project's.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="${TFCTL_VENV:-$repo/.venv}"
@@ -19,18 +20,19 @@ if [ -z "$python" ]; then
   echo "error: tfctl needs Python 3.11 or newer (set PYTHON=/path/to/python3.11)" >&2
   exit 1
 fi
+extras="${TFCTL_EXTRAS:-test}"
 stamp="$venv/.tfctl-installed"
-want="$(cat "$repo/pyproject.toml" "$repo/scripts/venv.sh" | sha256sum | cut -d' ' -f1)"
+want="$( (cat "$repo/pyproject.toml" "$repo/scripts/venv.sh"; echo "$extras") | sha256sum | cut -d' ' -f1)"
 if [ ! -x "$venv/bin/python" ]; then
   "$python" -m venv "$venv"
 fi
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   "$venv/bin/python" -m pip install --quiet --upgrade pip
-  "$venv/bin/python" -m pip install --quiet -e "$repo[test]"
+  "$venv/bin/python" -m pip install --quiet -e "$repo[$extras]"
   echo "$want" > "$stamp"
 fi
 checkov_venv="${TFCTL_CHECKOV_VENV:-$repo/.venv-checkov}"
-if [ "${TFCTL_SKIP_CHECKOV_INSTALL:-0}" != "1" ] && [ ! -x "$checkov_venv/bin/checkov" ]; then
+if [[ ",$extras," == *",test,"* ]] && [ ! -x "$checkov_venv/bin/checkov" ]; then
   "$python" -m venv "$checkov_venv"
   "$checkov_venv/bin/python" -m pip install --quiet --upgrade pip
   "$checkov_venv/bin/python" -m pip install --quiet "checkov==3.3.30"
