@@ -9,14 +9,17 @@ Nothing here returns or formats a credential's value except `CredentialPlan.env`
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tfctl.errors import ConfigError, CredentialsError
+from tfctl.settings import default_cache_dir
 
 __all__ = [
     "PROVIDER_SPECS",
@@ -221,6 +224,74 @@ def _unquote(value: Any) -> Any:
 
 
 def _load_hcl(path: Path) -> dict[str, Any]:
+    """The parts of a .tf/.tfvars file that preflight reads, cached by path, size and mtime.
+
+    python-hcl2 takes ~0.1 s per file (lark), a visible share of a small `tfctl plan`. Only the
+    skeleton is kept (provider requirements, module sources, variable flags, tfvars key names),
+    never a value, so the cache holds nothing secret.
+    """
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+    resolved = str(path.resolve())
+    key = [resolved, stat.st_size, stat.st_mtime_ns]
+    digest = hashlib.sha256(resolved.encode()).hexdigest()[:32]
+    cache = default_cache_dir(os.environ) / "hcl" / f"{digest}.json"
+    try:
+        cached = json.loads(cache.read_text(encoding="utf-8"))
+        if cached.get("key") == key and isinstance(cached.get("skeleton"), dict):
+            skeleton: dict[str, Any] = cached["skeleton"]
+            return skeleton
+    except (OSError, ValueError):
+        pass
+    skeleton = _skeleton(_parse_hcl(path), tfvars=path.name.endswith(".tfvars"))
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps({"key": key, "skeleton": skeleton}), encoding="utf-8")
+    except (OSError, TypeError, ValueError):
+        pass  # a cache that cannot be written only costs time
+    return skeleton
+
+
+def _skeleton(document: Mapping[str, Any], *, tfvars: bool) -> dict[str, Any]:
+    """What preflight needs of a parsed file, with every value that could be secret dropped."""
+    if tfvars:
+        return {str(name): None for name in document}
+    skeleton: dict[str, Any] = {}
+    terraform = [
+        {"required_providers": block.get("required_providers", [])}
+        for block in _blocks(document, "terraform")
+    ]
+    if terraform:
+        skeleton["terraform"] = terraform
+    variables = [
+        {
+            name: {
+                "sensitive": body.get("sensitive"),
+                **({"default": None} if "default" in body else {}),
+            }
+            for name, body in block.items()
+            if name != "__is_block__" and isinstance(body, dict)
+        }
+        for block in _blocks(document, "variable")
+    ]
+    if variables:
+        skeleton["variable"] = variables
+    modules = [
+        {
+            name: {"source": body.get("source")}
+            for name, body in block.items()
+            if name != "__is_block__" and isinstance(body, dict)
+        }
+        for block in _blocks(document, "module")
+    ]
+    if modules:
+        skeleton["module"] = modules
+    return skeleton
+
+
+def _parse_hcl(path: Path) -> dict[str, Any]:
     import hcl2  # lazy: python-hcl2 (lark) is slow to import
 
     try:
