@@ -94,13 +94,13 @@ class FixtureProject:
         )
 
     def tfctl(
-        self, *args: str, timeout: float = 120, **kwargs: object
+        self, *args: str, timeout: float = 120, env: dict[str, str] | None = None, **kwargs: object
     ) -> subprocess.CompletedProcess[str]:
         """Run the real CLI (`python -m tfctl`) in a child process."""
         return subprocess.run(
             [sys.executable, "-m", "tfctl", *args],
             cwd=self.root,
-            env=self.env,
+            env=self.env if env is None else env,
             capture_output=True,
             text=True,
             timeout=timeout,

@@ -39,6 +39,7 @@ class _State:
     log_file: Path | None = None
     project: Project | None = None
     sandbox: bool = False
+    retries: int | None = None
 
 
 state = _State()
@@ -47,6 +48,10 @@ EnvArg = Annotated[str, typer.Argument(help="Environment: a folder under terrafo
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print only JSON on stdout.")]
 TargetOpt = Annotated[
     list[str] | None, typer.Option("--target", help="Limit to this resource address (repeatable).")
+]
+ParallelOpt = Annotated[
+    int | None,
+    typer.Option("--parallel", help="Plan this many environments at once (default: all)."),
 ]
 AllowDestroyOpt = Annotated[
     list[str] | None,
@@ -93,9 +98,18 @@ def main_options(
             envvar="TFCTL_SANDBOX",
         ),
     ] = False,
+    retries: Annotated[
+        int | None,
+        typer.Option(
+            "--retries",
+            min=0,
+            help="Retries of transient terraform failures (default: settings.retries, 3).",
+        ),
+    ] = None,
 ) -> None:
     """Options shared by every command."""
     state.sandbox = sandbox
+    state.retries = retries
     state.root = root
     state.debug = debug
     state.log_file = log_file
@@ -105,13 +119,29 @@ def main_options(
 # -- plumbing -------------------------------------------------------------------------------------
 
 
+def _line(text: str) -> None:
+    # rich is imported on the first line terraform prints, off the path that starts terraform.
+    from tfctl import console
+
+    console.line(text)
+
+
+def _notice(text: str) -> None:
+    from tfctl import console
+
+    console.notice(text)
+
+
 def _project() -> Project:
     if state.project is None:
-        from tfctl import console
         from tfctl.project import Project
 
         state.project = Project.discover(
-            state.root, debug=state.debug, on_line=console.line, on_notice=console.notice
+            state.root,
+            debug=state.debug,
+            on_line=_line,
+            on_notice=_notice,
+            flags={"retries": state.retries},
         )
         if state.sandbox:
             from tfctl.sandbox.demo import sandbox_project
@@ -119,8 +149,8 @@ def _project() -> Project:
             state.project = sandbox_project(
                 state.project.root,
                 debug=state.debug,
-                on_line=console.line,
-                on_notice=console.notice,
+                on_line=_line,
+                on_notice=_notice,
             )
         _configure_logging(state.project)
     return state.project
@@ -271,7 +301,9 @@ def validate(
 
 @app.command()
 def plan(
-    env: EnvArg,
+    env: Annotated[
+        str | None, typer.Argument(help="Environment: a folder under terraform/environments/.")
+    ] = None,
     out: Annotated[
         Path | None, typer.Option(help="Save the plan to this file (for apply --plan).")
     ] = None,
@@ -285,11 +317,23 @@ def plan(
     destroy: Annotated[
         bool, typer.Option("--destroy", help="Plan destroying everything (for destroy --plan).")
     ] = False,
+    all_envs: Annotated[bool, typer.Option("--all", help="Plan every environment.")] = False,
+    parallel: ParallelOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Plan an environment and print a summary of its changes."""
-    from tfctl import console
-
+    """Plan an environment (or --all) and print a summary of its changes."""
+    if all_envs or env is None:
+        _plan_many(
+            env,
+            all_envs=all_envs,
+            parallel=parallel,
+            refresh=not no_refresh,
+            detailed=detailed_exitcode,
+            json_out=json_out,
+            refused=[name for name, given in (("--out", out), ("--target", target)) if given]
+            + (["--destroy"] if destroy else []),
+        )
+        return
     with _handled():
         environment = _environment(env)
         result = environment.plan(
@@ -299,6 +343,8 @@ def plan(
             destroy=destroy,
             detailed_exitcode=detailed_exitcode,
         )
+        from tfctl import console
+
         if json_out:
             console.print_json(environment.project.masker.mask_json(result.to_json()))
         else:
@@ -495,6 +541,237 @@ def bootstrap(
             console.bootstrap_report(report)
         if check:
             report.raise_if_drifted()
+
+
+def _plan_many(
+    env: str | None,
+    *,
+    all_envs: bool,
+    parallel: int | None,
+    refresh: bool,
+    detailed: bool,
+    json_out: bool,
+    refused: list[str] | None = None,
+    command: str = "plan",
+) -> None:
+    """Plan several environments (tfctl.multi), print a table, exit 1 on errors, 2 on changes."""
+    from tfctl import console, multi
+    from tfctl.errors import ConfigError
+
+    with _handled():
+        if all_envs and env is not None:
+            raise ConfigError(f"both {env!r} and --all given", hint="name one environment or --all")
+        if env is None and not all_envs:
+            raise ConfigError(
+                "no environment given", hint=f"name one (tfctl {command} ENV) or pass --all"
+            )
+        if refused:
+            raise ConfigError(
+                f"{', '.join(refused)} cannot be combined with --all",
+                hint=f"run tfctl {command} ENV for one environment",
+            )
+        project = _project()
+        outcomes = multi.plan_environments(
+            project, [env] if env else None, parallel=parallel, refresh=refresh
+        )
+        if json_out:
+            console.print_json(project.masker.mask_json([o.to_json() for o in outcomes]))
+        else:
+            console.simple_table(
+                ["environment", "status", "add", "change", "destroy", "seconds"],
+                [
+                    (
+                        o.environment,
+                        o.status,
+                        *(
+                            (str(o.plan.add), str(o.plan.change), str(o.plan.remove))
+                            if o.plan
+                            else ("-",) * 3
+                        ),
+                        f"{o.seconds:.1f}",
+                    )
+                    for o in outcomes
+                ],
+            )
+            for outcome in outcomes:
+                if outcome.error is not None:
+                    console.error(project.masker.mask(f"{outcome.environment}: {outcome.error}"))
+    code = multi.exit_code(outcomes, detailed=detailed)
+    if code:
+        raise typer.Exit(code)
+
+
+@app.command()
+def drift(
+    env: Annotated[str | None, typer.Argument(help="Environment; with --all, every one.")] = None,
+    all_envs: Annotated[bool, typer.Option("--all", help="Check every environment.")] = False,
+    parallel: ParallelOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Refresh and plan; exit 2 when any environment differs from its configuration."""
+    _plan_many(
+        env,
+        all_envs=all_envs,
+        parallel=parallel,
+        refresh=True,
+        detailed=True,
+        json_out=json_out,
+        command="drift",
+    )
+
+
+YesOpt = Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")]
+
+
+def _confirm(env: Environment, question: str, *, yes: bool, action: str) -> bool:
+    """A confirmation: --yes, a typed name (protected) or y/N in a terminal, else a refusal."""
+    from tfctl.errors import PlanRefusedError
+
+    if yes:
+        return True
+    if not _is_terminal():
+        raise PlanRefusedError(f"no terminal to confirm {action} of {env.name}", hint="pass --yes")
+    if env.protected:
+        answer = typer.prompt(f"{question} {env.name} is protected. Type its name to {action}")
+        return bool(answer.strip() == env.name)
+    return typer.confirm(question, default=False)
+
+
+@app.command()
+def locks(
+    env: Annotated[str | None, typer.Argument(help="Environment; all when omitted.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """List the state locks currently held (from the DynamoDB lock table)."""
+    from tfctl import console
+    from tfctl.locks import list_locks
+
+    with _handled():
+        held = list_locks(_project(), env)
+        if json_out:
+            console.print_json([lock.to_json() for lock in held])
+        elif not held:
+            console.notice(f"no state locks held{f' on {env}' if env else ''}")
+        else:
+            # Plain lines, never truncated: the lock id is what `tfctl unlock` needs.
+            for k in held:
+                console.stdout.out(
+                    f"{k.environment or k.path}  {k.id}  {k.operation}  {k.who}  {k.created}",
+                    highlight=False,
+                )
+
+
+@app.command()
+def unlock(
+    env: EnvArg,
+    lock_id: Annotated[str, typer.Argument(help="The lock id (from tfctl locks ENV).")],
+    yes: YesOpt = False,
+) -> None:
+    """Force-unlock an environment's state (only when the run holding it is dead)."""
+    from tfctl import console
+    from tfctl.errors import PlanRefusedError
+    from tfctl.locks import find_lock, force_unlock
+
+    with _handled():
+        environment = _environment(env)
+        lock = find_lock(environment, lock_id)
+        question = (
+            f"Release lock {lock.id} held by {lock.who} since {lock.created} ({lock.operation})?"
+        )
+        if not _confirm(environment, question, yes=yes, action="unlock"):
+            raise PlanRefusedError("not unlocked: not confirmed")
+        force_unlock(environment, lock.id)
+        console.notice(f"{env}: released lock {lock.id}")
+
+
+state_app = typer.Typer(help="State history and recovery (from the bucket's versions).")
+app.add_typer(state_app, name="state")
+
+
+@state_app.command("history")
+def state_history(
+    env: EnvArg,
+    limit: Annotated[int, typer.Option(help="Show at most this many versions.")] = 20,
+    json_out: JsonOpt = False,
+) -> None:
+    """List the stored versions of an environment's state: time, size, serial, lineage."""
+    from tfctl import console
+    from tfctl.state import history
+
+    with _handled():
+        versions = history(_environment(env), limit=limit)
+        if json_out:
+            console.print_json([v.to_json() for v in versions])
+        elif not versions:
+            console.notice(f"{env}: no state stored yet")
+        else:
+            # Plain lines, never truncated: the version id is what `state restore` needs.
+            for v in versions:
+                console.stdout.out(
+                    f"{v.last_modified:%Y-%m-%d %H:%M:%S}  serial {v.serial}  {v.size} bytes  "
+                    f"lineage {v.lineage}  {v.version_id}{'  (current)' if v.is_latest else ''}",
+                    highlight=False,
+                )
+
+
+@state_app.command("restore")
+def state_restore(
+    env: EnvArg,
+    version_id: Annotated[str, typer.Argument(help="The version to restore (state history).")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Restore even a version of another lineage.")
+    ] = False,
+    yes: YesOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Make an earlier state version current again (holds the state lock; updates the digest)."""
+    from tfctl import console
+    from tfctl.state import restore
+
+    with _handled():
+        environment = _environment(env)
+
+        def confirm(target: Any, current: Any) -> bool:
+            question = (
+                f"Restore {env} to version {target.version_id} (serial {target.serial}, "
+                f"{target.last_modified:%Y-%m-%d %H:%M:%S}) over serial {current.serial}?"
+            )
+            return _confirm(environment, question, yes=yes, action="restore")
+
+        result = restore(environment, version_id, force=force, confirm=confirm)
+        if json_out:
+            console.print_json(result.to_json())
+        else:
+            console.notice(
+                f"{env}: restored version {result.restored_version} as serial {result.serial} "
+                f"(new version {result.new_version})"
+            )
+
+
+@app.command()
+def doctor(
+    env: Annotated[str | None, typer.Argument(help="Environment; all when omitted.")] = None,
+    no_aws: Annotated[
+        bool, typer.Option("--no-aws", help="Skip the AWS identity check (STS).")
+    ] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Show the terraform binary, backend settings and credentials each environment would use."""
+    from tfctl.doctor import diagnose
+
+    with _handled():
+        report = diagnose(_project(), [env] if env else None, check_aws=not no_aws)
+    from tfctl import console
+
+    if json_out:
+        console.print_json(report.to_json())
+    else:
+        console.simple_table(
+            ["topic", "item", "ok", "detail"],
+            [(f.topic, f.item, "yes" if f.ok else "NO", f.detail) for f in report.findings],
+        )
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 def main() -> None:
