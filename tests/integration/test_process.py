@@ -95,3 +95,20 @@ def test_ctrl_c_is_forwarded_once_per_press_and_exits_130(tmp_path: Path, presse
     assert "asked terraform to stop" in notices[0]
     if presses == 2:
         assert "second interrupt" in notices[1]
+
+
+def test_secret_split_across_two_writes_is_masked(tmp_path: Path) -> None:
+    masker = Masker()
+    masker.register("split-secret-value")
+    argv = script(
+        tmp_path,
+        "import sys, time\n"
+        "sys.stdout.write('before split-sec'); sys.stdout.flush(); time.sleep(0.3)\n"
+        "sys.stdout.write('ret-value after\\n' + 'x' * 200000 + '\\nend split-secret-value')\n",
+    )
+    lines: list[str] = []
+    result = run(argv, masker=masker, on_stdout=lines.append)
+    assert lines[0] == "before *** after"
+    assert lines[-1] == "end ***"
+    assert len(lines) == 3
+    assert "split-secret" not in result.stdout
