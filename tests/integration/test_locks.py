@@ -1,0 +1,202 @@
+"""State locks with the real terraform and a moto backend: concurrent applies queue, a crashed
+run's lock is listed and force-unlocked, and the state survives."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FixtureProject
+
+pytestmark = pytest.mark.integration
+
+DEV_KEY = "env/dev/terraform.tfstate"
+LOCK_MESSAGE = "the state is locked by"
+
+
+def lock_items(p: FixtureProject) -> list[dict[str, object]]:
+    items = p.client("dynamodb").scan(TableName=p.table)["Items"]
+    return [item for item in items if not item["LockID"]["S"].endswith("-md5")]
+
+
+def dev_state(p: FixtureProject) -> dict[str, object]:
+    body = p.client("s3").get_object(Bucket=p.bucket, Key=DEV_KEY)["Body"].read()
+    state: dict[str, object] = json.loads(body)  # valid JSON or the test fails here
+    return state
+
+
+def test_eight_concurrent_applies_queue_and_count_serials(basic_project: FixtureProject) -> None:
+    p = basic_project
+    first = p.tfctl("apply", "dev", "--auto-approve")
+    assert first.returncode == 0, first.stderr
+    initial = int(dev_state(p)["serial"])  # type: ignore[call-overload]
+
+    def apply(revision: int) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "tfctl", "apply", "dev", "--auto-approve"],
+            cwd=p.root,
+            env={**p.env, "TF_VAR_revision": f"r{revision}", "TFCTL_LOCK_TIMEOUT": "15s"},
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(apply, range(8)))
+
+    succeeded = [r for r in results if r.returncode == 0]
+    print(f"{len(succeeded)} of 8 applies succeeded")
+    for result in results:
+        assert "Traceback" not in result.stderr
+        if result.returncode != 0:
+            assert LOCK_MESSAGE in result.stderr, result.stderr[-2000:]
+    assert len(succeeded) >= 2, "the lock queues: more than one apply gets through"
+    state = dev_state(p)
+    assert state["serial"] == initial + len(succeeded)
+    assert lock_items(p) == []
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        found.extend(int(child) for child in text)
+    return found
+
+
+def _terraform_child(pid: int) -> int:
+    for child in _children(pid):
+        if "terraform" in Path(f"/proc/{child}/cmdline").read_bytes().decode(errors="replace"):
+            return child
+    raise AssertionError("no terraform child found")
+
+
+def _gone(pid: int, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        # A zombie has exited; its parent (init after tfctl died) reaps it.
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().split()[2] in {"Z", "X"}:
+                return True
+        except OSError:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _start_slow_apply(p: FixtureProject) -> tuple[subprocess.Popen[str], int]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tfctl", "apply", "dev", "--auto-approve"],
+        cwd=p.root,
+        env={**p.env, "TF_VAR_sleep_seconds": "60", "TF_VAR_revision": "slow"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    started = threading.Event()
+
+    def read() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if "Provisioning with" in line:
+                started.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    assert started.wait(60), "the slow apply never started provisioning"
+    time.sleep(0.5)
+    assert lock_items(p), "terraform holds the lock while applying"
+    return proc, _terraform_child(proc.pid)
+
+
+def test_kill_9_of_tfctl_stops_terraform_and_keeps_state(basic_project: FixtureProject) -> None:
+    p = basic_project
+    assert p.tfctl("apply", "dev", "--auto-approve").returncode == 0
+    proc, terraform = _start_slow_apply(p)
+
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    # tfctl's death reaches terraform as SIGINT: it stops instead of hanging on a closed pipe.
+    assert _gone(terraform, 60), "terraform kept running after tfctl was killed"
+
+    dev_state(p)
+    held = json.loads(p.tfctl("locks", "dev", "--json").stdout)
+    for lock in held:
+        unlocked = p.tfctl("unlock", "dev", lock["id"], "--yes")
+        assert unlocked.returncode == 0, unlocked.stderr
+    assert lock_items(p) == []
+    after = p.tfctl("apply", "dev", "--auto-approve")
+    assert after.returncode == 0, after.stderr
+    assert lock_items(p) == []
+
+
+def test_crash_leaves_a_lock_that_locks_lists_and_unlock_clears(
+    basic_project: FixtureProject,
+) -> None:
+    p = basic_project
+    assert p.tfctl("apply", "dev", "--auto-approve").returncode == 0
+    before = dev_state(p)
+    proc, terraform = _start_slow_apply(p)
+
+    # A machine crash: tfctl and terraform die at once, nobody releases the lock.
+    os.kill(terraform, signal.SIGKILL)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+
+    listed = p.tfctl("locks", "dev", "--json")
+    assert listed.returncode == 0, listed.stderr
+    held = json.loads(listed.stdout)
+    assert len(held) == 1
+    lock = held[0]
+    assert lock["environment"] == "dev"
+    assert lock["operation"] == "OperationTypeApply"
+    assert lock["path"] == f"{p.bucket}/{DEV_KEY}"
+
+    blocked = subprocess.run(
+        [sys.executable, "-m", "tfctl", "plan", "dev"],
+        cwd=p.root,
+        env={**p.env, "TFCTL_LOCK_TIMEOUT": "1s"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert blocked.returncode == 1
+    assert f"(lock id {lock['id']})" in blocked.stderr
+    assert "OperationTypeApply" in blocked.stderr
+
+    plain = p.tfctl("locks")
+    assert lock["id"] in plain.stdout
+
+    unlocked = p.tfctl("unlock", "dev", lock["id"], "--yes")
+    assert unlocked.returncode == 0, unlocked.stderr
+    assert lock_items(p) == []
+
+    state = dev_state(p)
+    assert state["lineage"] == before["lineage"]
+    after = subprocess.run(
+        [sys.executable, "-m", "tfctl", "apply", "dev", "--auto-approve"],
+        cwd=p.root,
+        env={**p.env, "TF_VAR_revision": "after"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert after.returncode == 0, after.stderr
+    assert "2 added" in after.stdout
+    assert lock_items(p) == []
+    assert int(dev_state(p)["serial"]) > int(state["serial"])  # type: ignore[call-overload]
