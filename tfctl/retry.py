@@ -296,9 +296,10 @@ def failed_before_changes(error: TerraformCommandError) -> bool:
     Both conditions must hold: no -json event says a resource operation started, and the error is
     one terraform reports before changing anything. Anything else may have changed infrastructure.
     """
-    for line in error.stdout.splitlines():
-        if line.startswith("{") and any(f'"type":"{kind}"' in line for kind in _CHANGE_EVENTS):
-            return False
+    from tfctl.terraform import parse_events
+
+    if any(event.get("type") in _CHANGE_EVENTS for event in parse_events(error.stdout)):
+        return False
     text = f"{error.stderr}\n{error.stdout}"
     return any(pattern.search(text) for pattern in _BEFORE_CHANGES_PATTERNS)
 

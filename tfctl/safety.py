@@ -44,7 +44,7 @@ _LOCAL_SOURCE = re.compile(r"""\bsource\s*=\s*"(\.{1,2}/[^"]*)\"""")
 _NAME = r"[A-Za-z_][A-Za-z0-9_-]*"
 _INDEX = r"(?:\[(?:\d+|\"[^\"]*\")\])?"
 _MODULE = rf"module\.{_NAME}{_INDEX}"
-_RESOURCE = rf"(?:data\.)?{_NAME}\.{_NAME}{_INDEX}"
+_RESOURCE = rf"(?!module\.)(?:data\.)?{_NAME}\.{_NAME}{_INDEX}"
 _RESOURCE_ADDRESS = re.compile(rf"^(?:{_MODULE}\.)*{_RESOURCE}$")
 _TARGET_ADDRESS = re.compile(rf"^(?:{_MODULE}\.)*(?:{_MODULE}|{_RESOURCE})$")
 
