@@ -177,3 +177,64 @@ def test_unprotected_environment_is_not_held_to_stateful_rules(
     replaced = run(p, "apply", "dev", "--auto-approve", TF_VAR_revision="2", **stateful)
     assert replaced.returncode == 0, replaced.stderr
     assert "Destroys or replaces stateful resources" in replaced.stdout
+
+
+def _apply_in_terminal(p: FixtureProject, env: str, answer: str) -> tuple[int, str]:
+    """Run `tfctl apply ENV` on a pseudo-terminal and type `answer` at the prompt."""
+    import os
+    import pty
+    import select
+    import sys
+    import time
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tfctl", "apply", env],
+        cwd=p.root,
+        env={**p.env, "COLUMNS": "200"},
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+    )
+    os.close(slave)
+    seen = b""
+    answered = False
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.2)
+        if ready:
+            try:
+                seen += os.read(master, 4096)
+            except OSError:
+                break
+        if not answered and b"Type its name" in seen:
+            os.write(master, answer.encode() + b"\n")
+            answered = True
+    while True:  # drain what is left after exit
+        ready, _, _ = select.select([master], [], [], 0.2)
+        try:
+            chunk = os.read(master, 4096) if ready else b""
+        except OSError:
+            chunk = b""
+        if not chunk:
+            break
+        seen += chunk
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait(timeout=60)
+    os.close(master)
+    assert answered, seen.decode(errors="replace")
+    return proc.returncode, seen.decode(errors="replace")
+
+
+def test_in_a_terminal_prod_asks_for_its_typed_name(basic_project: FixtureProject) -> None:
+    p = basic_project
+    code, text = _apply_in_terminal(p, "prod", "yes")
+    assert code == 1
+    assert "not applied: the plan was not approved" in text
+    assert "null_resource.app" in text  # the summary came before the question
+    assert prod_state(p) is None
+
+    code, text = _apply_in_terminal(p, "prod", "prod")
+    assert code == 0, text
+    assert set(resource_ids(p)) == {"app", "slow"}
