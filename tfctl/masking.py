@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import hmac
 import json
 import logging
 import os
@@ -90,6 +89,8 @@ class Secret:
         if not isinstance(other, Secret):
             return NotImplemented
         # constant time: equality must not leak a prefix through timing
+        import hmac  # lazy: it loads OpenSSL, ~3 ms of every start-up
+
         return hmac.compare_digest(self._value.encode(), other._value.encode())
 
     def __hash__(self) -> int:

@@ -163,6 +163,28 @@ def aws_retry_predicate(
 # codes, so lock contention and transient network/backend failures are recognised here only.
 # The patterns are tested against texts produced by the real binary (tests/integration).
 
+
+class _LazyPattern:
+    """A regular expression compiled on first use: this module loads on every start-up and
+    most runs never read an error."""
+
+    def __init__(self, pattern: str, flags: int = re.IGNORECASE) -> None:
+        self.pattern = pattern
+        self.flags = flags
+        self._compiled: re.Pattern[str] | None = None
+
+    def _get(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, self.flags)
+        return self._compiled
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self._get().search(text)
+
+    def findall(self, text: str) -> list[Any]:
+        return self._get().findall(text)
+
+
 TRANSIENT = "transient"
 LOCKED = "locked"
 FATAL = "fatal"
@@ -170,7 +192,7 @@ FATAL = "fatal"
 STALE_PLAN = "stale-plan"
 
 _TERRAFORM_TRANSIENT_PATTERNS = tuple(
-    re.compile(pattern, re.IGNORECASE)
+    _LazyPattern(pattern)
     for pattern in (
         r"TLS handshake timeout",
         r"connection reset by peer",
@@ -194,17 +216,17 @@ _TERRAFORM_TRANSIENT_PATTERNS = tuple(
         r"temporary failure in name resolution",
     )
 )
-_STALE_PLAN = re.compile(r"Saved plan is stale", re.IGNORECASE)
-_LOCK_ERROR = re.compile(r"Error acquiring the state lock", re.IGNORECASE)
+_STALE_PLAN = _LazyPattern(r"Saved plan is stale")
+_LOCK_ERROR = _LazyPattern(r"Error acquiring the state lock")
 # "Error acquiring the state lock" also wraps network failures; only these mean someone holds it.
-_LOCK_HELD = re.compile(r"Lock Info:|ConditionalCheckFailedException", re.IGNORECASE)
-_LOCK_FIELD = re.compile(
+_LOCK_HELD = _LazyPattern(r"Lock Info:|ConditionalCheckFailedException")
+_LOCK_FIELD = _LazyPattern(
     r"^\s*(ID|Path|Operation|Who|Version|Created|Info):\s*(.*?)\s*$", re.MULTILINE
 )
 
 #: Failures that happen while loading the backend or taking the lock, before any resource changes.
 _BEFORE_CHANGES_PATTERNS = tuple(
-    re.compile(pattern, re.IGNORECASE)
+    _LazyPattern(pattern)
     for pattern in (
         r"Error acquiring the state lock",
         r"Error refreshing state",
@@ -277,8 +299,8 @@ def classify_failure(completed: CompletedRun) -> TerraformCommandError:
     return error
 
 
-_MISSING_BUCKET = re.compile(r"NoSuchBucket|S3 bucket does not exist", re.IGNORECASE)
-_MISSING_TABLE = re.compile(r"ResourceNotFoundException", re.IGNORECASE)
+_MISSING_BUCKET = _LazyPattern(r"NoSuchBucket|S3 bucket does not exist")
+_MISSING_TABLE = _LazyPattern(r"ResourceNotFoundException")
 
 
 def _missing_backend_summary(text: str) -> str | None:
