@@ -38,6 +38,32 @@ def time_command(
     return timings
 
 
+def time_interleaved(
+    commands: Sequence[tuple[Sequence[str], Path | None, Mapping[str, str] | None]],
+    *,
+    runs: int,
+) -> list[list[float]]:
+    """Time several commands in turn (A B A B ...), so drift in machine load hits all alike."""
+    timings: list[list[float]] = [[] for _ in commands]
+    for _ in range(runs):
+        for index, (argv, cwd, env) in enumerate(commands):
+            timings[index] += time_command(argv, runs=1, warmup=0, cwd=cwd, env=env)
+    return timings
+
+
+def precompile() -> None:
+    """Byte-compile tfctl as an installed package would be (pip compiles at install time).
+
+    An editable checkout run with PYTHONDONTWRITEBYTECODE=1 would otherwise recompile every
+    module on every start (~40 ms here), which no user of a built wheel pays.
+    """
+    import compileall
+
+    import tfctl
+
+    compileall.compile_dir(str(Path(tfctl.__file__).parent), quiet=1)
+
+
 def describe(label: str, timings: Sequence[float]) -> str:
     median = statistics.median(timings)
     return (

@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _common import describe, runs_from_env, time_command
+from _common import describe, precompile, runs_from_env, time_command, time_interleaved
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -26,6 +26,7 @@ def main() -> None:
     tfctl = shutil.which("tfctl")
     if tfctl is None:
         raise SystemExit("tfctl is not installed in this environment (pip install -e .)")
+    precompile()
     moto = start_moto()
     work = Path(tempfile.mkdtemp(prefix="tfctl-bench-"))
     try:
@@ -60,13 +61,11 @@ def main() -> None:
         time_command([tfctl, "apply", "dev", "--auto-approve"], runs=1, warmup=0, cwd=root, env=env)
         workdir = root / "terraform" / "environments" / "dev"
         tf_env = dict(env, TF_IN_AUTOMATION="1", TF_INPUT="0")
-        plain = time_command(
-            [env["TFCTL_TERRAFORM_BIN"], "plan", "-input=false", "-no-color", "-lock-timeout=2m"],
-            runs=runs,
-            cwd=workdir,
-            env=tf_env,
+        argv = [env["TFCTL_TERRAFORM_BIN"], "plan", "-input=false", "-no-color", "-lock-timeout=2m"]
+        time_command(argv, runs=2, warmup=0, cwd=workdir, env=tf_env)  # warm caches
+        plain, wrapped = time_interleaved(
+            [(argv, workdir, tf_env), ([tfctl, "plan", "dev"], root, env)], runs=runs
         )
-        wrapped = time_command([tfctl, "plan", "dev"], runs=runs, cwd=root, env=env)
         print(describe("terraform plan (no changes)", plain))
         print(describe("tfctl plan dev (no changes)", wrapped))
         ratio = statistics.median(wrapped) / statistics.median(plain)

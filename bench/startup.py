@@ -10,7 +10,7 @@ import shutil
 import statistics
 import sys
 
-from _common import describe, runs_from_env, time_command
+from _common import describe, precompile, runs_from_env, time_command
 
 
 def main() -> None:
@@ -18,6 +18,7 @@ def main() -> None:
     tfctl = shutil.which("tfctl")
     if tfctl is None:
         raise SystemExit("tfctl is not installed in this environment (pip install -e .)")
+    precompile()
     floor = time_command([sys.executable, "-c", "import typer, rich.console"], runs=runs)
     bare = time_command([sys.executable, "-c", "pass"], runs=runs)
     version = time_command([tfctl, "--version"], runs=runs)
