@@ -370,25 +370,7 @@ def apply(
     json_out: JsonOpt = False,
 ) -> None:
     """Plan and apply an environment after confirmation, or apply a saved plan."""
-    from tfctl import console
-
-    with _handled():
-        environment = _environment(env)
-        result = environment.apply(
-            plan_file.resolve() if plan_file is not None else None,
-            targets=target or (),
-            approve=_approver(
-                environment,
-                auto_approve=auto_approve,
-                action="apply",
-                saved_plan=plan_file is not None,
-            ),
-            allow_destroy=allow_destroy or (),
-        )
-        if json_out:
-            console.print_json(result.to_json())
-        else:
-            console.apply_summary(result)
+    _change("apply", env, plan_file, auto_approve, target, allow_destroy, json_out)
 
 
 @app.command()
@@ -404,17 +386,31 @@ def destroy(
     json_out: JsonOpt = False,
 ) -> None:
     """Destroy an environment's resources after confirmation."""
+    _change("destroy", env, plan_file, auto_approve, target, allow_destroy, json_out)
+
+
+def _change(
+    action: str,
+    env: str,
+    plan_file: Path | None,
+    auto_approve: bool,
+    target: list[str] | None,
+    allow_destroy: list[str] | None,
+    json_out: bool,
+) -> None:
+    """apply and destroy: the same confirmation, safety rules and summary; one core call."""
     from tfctl import console
 
     with _handled():
         environment = _environment(env)
-        result = environment.destroy(
+        run = environment.apply if action == "apply" else environment.destroy
+        result = run(
             plan_file.resolve() if plan_file is not None else None,
             targets=target or (),
             approve=_approver(
                 environment,
                 auto_approve=auto_approve,
-                action="destroy",
+                action=action,
                 saved_plan=plan_file is not None,
             ),
             allow_destroy=allow_destroy or (),
