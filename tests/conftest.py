@@ -93,6 +93,13 @@ class FixtureProject:
             aws_secret_access_key="testing",
         )
 
+    def run(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+        """`python -m tfctl ARGS` with extra environment variables and no terminal on stdin;
+        whatever the outcome, no Python traceback may reach the user."""
+        result = self.tfctl(*args, timeout=180, env={**self.env, **env}, stdin=subprocess.DEVNULL)
+        assert "Traceback" not in result.stderr, result.stderr
+        return result
+
     def tfctl(
         self, *args: str, timeout: float = 120, env: dict[str, str] | None = None, **kwargs: object
     ) -> subprocess.CompletedProcess[str]:

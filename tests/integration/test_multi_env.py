@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 
 import pytest
 
@@ -16,21 +14,6 @@ pytestmark = pytest.mark.integration
 PREFIXED = re.compile(r"^(?:tfctl: )?\[(?:dev |prod)\] ")
 
 
-def run(p: FixtureProject, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "tfctl", *args],
-        cwd=p.root,
-        env={**p.env, **env},
-        capture_output=True,
-        text=True,
-        timeout=180,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
-
-
 def by_env(stdout: str) -> dict[str, dict[str, object]]:
     return {item["environment"]: item for item in json.loads(stdout)}
 
@@ -39,7 +22,7 @@ def test_plan_all_prefixes_every_line_and_reports_each_environment(
     basic_project: FixtureProject,
 ) -> None:
     p = basic_project
-    result = run(p, "plan", "--all", "--json")
+    result = p.run("plan", "--all", "--json")
     assert result.returncode == 0, result.stderr
     outcomes = by_env(result.stdout)
     assert set(outcomes) == {"dev", "prod"}
@@ -55,24 +38,24 @@ def test_plan_all_prefixes_every_line_and_reports_each_environment(
     assert any(line.startswith("[dev ] ") and "Plan to create" in line for line in lines)
     assert any(line.startswith("[prod] ") and "Plan to create" in line for line in lines)
 
-    detailed = run(p, "plan", "--all", "--detailed-exitcode", "--parallel", "1")
+    detailed = p.run("plan", "--all", "--detailed-exitcode", "--parallel", "1")
     assert detailed.returncode == 2, detailed.stderr
 
 
 def test_drift_exit_codes_follow_the_environments(basic_project: FixtureProject) -> None:
     p = basic_project
-    assert run(p, "apply", "dev", "--auto-approve").returncode == 0
+    assert p.run("apply", "dev", "--auto-approve").returncode == 0
 
-    partial = run(p, "drift", "--all", "--json")
+    partial = p.run("drift", "--all", "--json")
     assert partial.returncode == 2, partial.stderr
     outcomes = by_env(partial.stdout)
     assert outcomes["dev"]["status"] == "in sync"
     assert outcomes["prod"]["status"] == "changes"
 
-    assert run(p, "drift", "dev").returncode == 0
+    assert p.run("drift", "dev").returncode == 0
 
     # The configuration moves on without an apply: dev now differs from its state.
-    moved = run(p, "drift", "dev", TF_VAR_revision="2")
+    moved = p.run("drift", "dev", TF_VAR_revision="2")
     assert moved.returncode == 2
     assert "changes" in moved.stdout
 
@@ -81,7 +64,7 @@ def test_one_broken_environment_does_not_stop_the_others(basic_project: FixtureP
     p = basic_project
     prod = p.root / "terraform" / "environments" / "prod" / "main.tf"
     prod.write_text(prod.read_text() + '\nresource "null_resource" "broken" {\n  triggers = {\n')
-    result = run(p, "plan", "--all", "--json")
+    result = p.run("plan", "--all", "--json")
     assert result.returncode == 1
     outcomes = by_env(result.stdout)
     assert outcomes["dev"]["status"] == "changes"

@@ -36,29 +36,8 @@ def resource_ids(p: FixtureProject) -> dict[str, str]:
     }
 
 
-def run(p: FixtureProject, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [*_python(), "-m", "tfctl", *args],
-        cwd=p.root,
-        env={**p.env, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
-
-
-def _python() -> list[str]:
-    import sys
-
-    return [sys.executable]
-
-
 def saved_plan(p: FixtureProject, env: str, path: Path, **extra: str) -> Path:
-    result = run(p, "plan", env, "--out", str(path), **extra)
+    result = p.run("plan", env, "--out", str(path), **extra)
     assert result.returncode == 0, result.stderr
     assert path.is_file() and Path(f"{path}.tfctl.json").is_file()
     return path
@@ -69,27 +48,27 @@ def test_prod_apply_without_terminal_needs_a_fresh_saved_prod_plan(
 ) -> None:
     p = basic_project
 
-    bare = run(p, "apply", "prod")
+    bare = p.run("apply", "prod")
     assert bare.returncode == 1
     assert "no terminal to confirm apply of protected environment prod" in bare.stderr
 
-    auto_only = run(p, "apply", "prod", "--auto-approve")
+    auto_only = p.run("apply", "prod", "--auto-approve")
     assert auto_only.returncode == 1
     assert "--auto-approve needs a saved plan" in auto_only.stderr
 
     plan_file = saved_plan(p, "prod", tmp_path / "prod.tfplan")
     assert oct(plan_file.stat().st_mode & 0o777) == "0o600"
-    plan_only = run(p, "apply", "prod", "--plan", str(plan_file))
+    plan_only = p.run("apply", "prod", "--plan", str(plan_file))
     assert plan_only.returncode == 1
     assert "no terminal to confirm apply of protected environment prod" in plan_only.stderr
 
     foreign = saved_plan(p, "dev", tmp_path / "dev.tfplan")
-    refused = run(p, "apply", "prod", "--plan", str(foreign), "--auto-approve")
+    refused = p.run("apply", "prod", "--plan", str(foreign), "--auto-approve")
     assert refused.returncode == 1
     assert "dev.tfplan was made for dev, not prod" in refused.stderr
 
-    stale = run(
-        p, "apply", "prod", "--plan", str(plan_file), "--auto-approve",
+    stale = p.run(
+        "apply", "prod", "--plan", str(plan_file), "--auto-approve",
         TFCTL_PLAN_MAX_AGE_MINUTES="0",
     )  # fmt: skip
     assert stale.returncode == 1
@@ -97,21 +76,21 @@ def test_prod_apply_without_terminal_needs_a_fresh_saved_prod_plan(
 
     tfvars = p.root / "terraform" / "environments" / "prod" / "terraform.tfvars"
     tfvars.write_text('revision = "1"\n')
-    changed = run(p, "apply", "prod", "--plan", str(plan_file), "--auto-approve")
+    changed = p.run("apply", "prod", "--plan", str(plan_file), "--auto-approve")
     assert changed.returncode == 1
     assert "the tfvars of prod changed since prod.tfplan was made" in changed.stderr
     tfvars.unlink()
 
     assert prod_state(p) is None, "every refusal must leave prod untouched"
 
-    accepted = run(p, "apply", "prod", "--plan", str(plan_file), "--auto-approve")
+    accepted = p.run("apply", "prod", "--plan", str(plan_file), "--auto-approve")
     assert accepted.returncode == 0, accepted.stderr
     assert "2 added" in accepted.stdout
     assert set(resource_ids(p)) == {"app", "slow"}
     applied = prod_state(p)
 
     # A plan made against empty state would create everything again: tfctl refuses a replay.
-    again = run(p, "apply", "prod", "--plan", str(plan_file), "--auto-approve")
+    again = p.run("apply", "prod", "--plan", str(plan_file), "--auto-approve")
     assert again.returncode == 1
     assert "prod.tfplan was already applied" in again.stderr
     assert prod_state(p) == applied
@@ -120,9 +99,9 @@ def test_prod_apply_without_terminal_needs_a_fresh_saved_prod_plan(
 def test_destroy_plan_is_not_an_apply_plan(basic_project: FixtureProject, tmp_path: Path) -> None:
     p = basic_project
     plan_file = tmp_path / "dev-destroy.tfplan"
-    result = run(p, "plan", "dev", "--destroy", "--out", str(plan_file))
+    result = p.run("plan", "dev", "--destroy", "--out", str(plan_file))
     assert result.returncode == 0, result.stderr
-    refused = run(p, "apply", "dev", "--plan", str(plan_file), "--auto-approve")
+    refused = p.run("apply", "dev", "--plan", str(plan_file), "--auto-approve")
     assert refused.returncode == 1
     assert "dev-destroy.tfplan is a destroy plan" in refused.stderr
 
@@ -133,25 +112,25 @@ def test_stateful_replacement_in_prod_needs_each_address_named(
     p = basic_project
     stateful = {"TFCTL_STATEFUL_RESOURCE_TYPES": "null_resource"}
     first = saved_plan(p, "prod", tmp_path / "create.tfplan", **stateful)
-    created = run(p, "apply", "prod", "--plan", str(first), "--auto-approve", **stateful)
+    created = p.run("apply", "prod", "--plan", str(first), "--auto-approve", **stateful)
     assert created.returncode == 0, created.stderr
     before = resource_ids(p)
 
     # A new trigger value replaces both null resources: stateful data in this test.
     change = {**stateful, "TF_VAR_revision": "2"}
     replace = saved_plan(p, "prod", tmp_path / "replace.tfplan", **change)
-    shown = run(p, "plan", "prod", **change)
+    shown = p.run("plan", "prod", **change)
     assert "Destroys or replaces stateful resources" in shown.stdout
 
-    none_named = run(p, "apply", "prod", "--plan", str(replace), "--auto-approve", **change)
+    none_named = p.run("apply", "prod", "--plan", str(replace), "--auto-approve", **change)
     assert none_named.returncode == 1
     assert "replace null_resource.app, replace null_resource.slow" in none_named.stderr
     assert (
         "--allow-destroy null_resource.app --allow-destroy null_resource.slow" in none_named.stderr
     )
 
-    one_named = run(
-        p, "apply", "prod", "--plan", str(replace), "--auto-approve",
+    one_named = p.run(
+        "apply", "prod", "--plan", str(replace), "--auto-approve",
         "--allow-destroy", "null_resource.app", **change,
     )  # fmt: skip
     assert one_named.returncode == 1
@@ -159,8 +138,8 @@ def test_stateful_replacement_in_prod_needs_each_address_named(
     assert "replace null_resource.app" not in one_named.stderr
     assert resource_ids(p) == before, "refused plans change nothing"
 
-    both = run(
-        p, "apply", "prod", "--plan", str(replace), "--auto-approve",
+    both = p.run(
+        "apply", "prod", "--plan", str(replace), "--auto-approve",
         "--allow-destroy", "null_resource.app", "--allow-destroy", "null_resource.slow", **change,
     )  # fmt: skip
     assert both.returncode == 0, both.stderr
@@ -173,8 +152,8 @@ def test_unprotected_environment_is_not_held_to_stateful_rules(
 ) -> None:
     p = basic_project
     stateful = {"TFCTL_STATEFUL_RESOURCE_TYPES": "null_resource"}
-    assert run(p, "apply", "dev", "--auto-approve", **stateful).returncode == 0
-    replaced = run(p, "apply", "dev", "--auto-approve", TF_VAR_revision="2", **stateful)
+    assert p.run("apply", "dev", "--auto-approve", **stateful).returncode == 0
+    replaced = p.run("apply", "dev", "--auto-approve", TF_VAR_revision="2", **stateful)
     assert replaced.returncode == 0, replaced.stderr
     assert "Destroys or replaces stateful resources" in replaced.stdout
 

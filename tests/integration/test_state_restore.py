@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-import sys
 
 import pytest
 
@@ -14,21 +12,6 @@ from tests.conftest import FixtureProject
 pytestmark = pytest.mark.integration
 
 DEV_KEY = "env/dev/terraform.tfstate"
-
-
-def run(p: FixtureProject, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "tfctl", *args],
-        cwd=p.root,
-        env={**p.env, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
 
 
 def current_state(p: FixtureProject) -> tuple[bytes, dict[str, object]]:
@@ -49,7 +32,7 @@ def lock_items(p: FixtureProject) -> list[dict[str, object]]:
 
 
 def history(p: FixtureProject) -> list[dict[str, object]]:
-    result = run(p, "state", "history", "dev", "--json")
+    result = p.run("state", "history", "dev", "--json")
     assert result.returncode == 0, result.stderr
     versions: list[dict[str, object]] = json.loads(result.stdout)
     return versions
@@ -61,8 +44,8 @@ def two_applies(basic_project: FixtureProject) -> FixtureProject:
     p.client("s3").put_bucket_versioning(
         Bucket=p.bucket, VersioningConfiguration={"Status": "Enabled"}
     )
-    assert run(p, "apply", "dev", "--auto-approve", TF_VAR_revision="first").returncode == 0
-    assert run(p, "apply", "dev", "--auto-approve", TF_VAR_revision="second").returncode == 0
+    assert p.run("apply", "dev", "--auto-approve", TF_VAR_revision="first").returncode == 0
+    assert p.run("apply", "dev", "--auto-approve", TF_VAR_revision="second").returncode == 0
     return p
 
 
@@ -77,7 +60,7 @@ def test_restore_makes_the_first_version_current_and_terraform_accepts_it(
     assert int(newest["serial"]) > int(oldest["serial"])  # type: ignore[call-overload]
     assert newest["lineage"] == oldest["lineage"]
 
-    restored = run(p, "state", "restore", "dev", str(oldest["version_id"]), "--yes", "--json")
+    restored = p.run("state", "restore", "dev", str(oldest["version_id"]), "--yes", "--json")
     assert restored.returncode == 0, restored.stderr
     report = json.loads(restored.stdout)
     assert report["serial"] == int(newest["serial"]) + 1  # type: ignore[call-overload]
@@ -90,7 +73,7 @@ def test_restore_makes_the_first_version_current_and_terraform_accepts_it(
 
     # The restored state is the first apply's: planning that configuration finds nothing to do,
     # and terraform raises no checksum error.
-    plan = run(p, "plan", "dev", "--detailed-exitcode", TF_VAR_revision="first")
+    plan = p.run("plan", "dev", "--detailed-exitcode", TF_VAR_revision="first")
     assert plan.returncode == 0, plan.stderr
     assert "checksum" not in plan.stderr.lower()
     assert len(history(p)) == 3
@@ -111,12 +94,12 @@ def test_restore_refuses_another_lineage_unless_forced(two_applies: FixtureProje
         },
     )
 
-    refused = run(p, "state", "restore", "dev", str(oldest["version_id"]), "--yes")
+    refused = p.run("state", "restore", "dev", str(oldest["version_id"]), "--yes")
     assert refused.returncode == 1
     assert "it is another state" in refused.stderr
     assert current_state(p)[0] == foreign_body
 
-    forced = run(p, "state", "restore", "dev", str(oldest["version_id"]), "--yes", "--force")
+    forced = p.run("state", "restore", "dev", str(oldest["version_id"]), "--yes", "--force")
     assert forced.returncode == 0, forced.stderr
     assert current_state(p)[1]["lineage"] == oldest["lineage"]
 
@@ -136,7 +119,7 @@ def test_restore_refuses_while_another_run_holds_the_lock(two_applies: FixturePr
         TableName=p.table,
         Item={"LockID": {"S": f"{p.bucket}/{DEV_KEY}"}, "Info": {"S": json.dumps(info)}},
     )
-    refused = run(p, "state", "restore", "dev", str(oldest["version_id"]), "--yes")
+    refused = p.run("state", "restore", "dev", str(oldest["version_id"]), "--yes")
     assert refused.returncode == 1
     assert "locked by someone@elsewhere" in refused.stderr
     assert "11111111-2222-3333-4444-555555555555" in refused.stderr
@@ -147,7 +130,7 @@ def test_restore_refuses_while_another_run_holds_the_lock(two_applies: FixturePr
 def test_restore_needs_confirmation_without_a_terminal(two_applies: FixtureProject) -> None:
     p = two_applies
     oldest = history(p)[-1]
-    refused = run(p, "state", "restore", "dev", str(oldest["version_id"]))
+    refused = p.run("state", "restore", "dev", str(oldest["version_id"]))
     assert refused.returncode == 1
     assert "no terminal to confirm restore of dev" in refused.stderr
     assert len(history(p)) == 2
@@ -164,6 +147,6 @@ def test_control_copying_a_version_without_the_digest_breaks_terraform(
         Key=DEV_KEY,
         CopySource={"Bucket": p.bucket, "Key": DEV_KEY, "VersionId": str(oldest["version_id"])},
     )
-    plan = run(p, "plan", "dev", TFCTL_RETRIES="0")
+    plan = p.run("plan", "dev", TFCTL_RETRIES="0")
     assert plan.returncode == 1
     assert "does not have the expected content" in plan.stderr
