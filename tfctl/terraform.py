@@ -15,6 +15,7 @@ Every command that accepts them gets `-no-color` and `-input=false`.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -357,12 +358,10 @@ class Terraform:
         )
         if completed.returncode not in set(ok):
             if raw and self.masker is not None:
-                completed = CompletedRun(
-                    argv=completed.argv,
-                    returncode=completed.returncode,
+                completed = dataclasses.replace(
+                    completed,
                     stdout=self.masker.mask(completed.stdout),
                     stderr=self.masker.mask(completed.stderr),
-                    seconds=completed.seconds,
                 )
             raise self.error(completed, json_ui=json_ui)
         return completed
@@ -372,12 +371,8 @@ class Terraform:
         if json_ui:
             extra = diagnostics_text(parse_events(completed.stdout))
             if extra:
-                completed = CompletedRun(
-                    argv=completed.argv,
-                    returncode=completed.returncode,
-                    stdout=completed.stdout,
-                    stderr=(completed.stderr + "\n" + extra).strip(),
-                    seconds=completed.seconds,
+                completed = dataclasses.replace(
+                    completed, stderr=(completed.stderr + "\n" + extra).strip()
                 )
         if self.classify is not None:
             return self.classify(completed)
