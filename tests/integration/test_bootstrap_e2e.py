@@ -73,10 +73,14 @@ def test_bootstrap_then_init_apply_and_concurrent_applies_serialise(
 
     first = start_apply(p, TF_VAR_sleep_seconds="4", TF_VAR_revision="2")
     deadline = time.monotonic() + 60
-    while not lock_items(p):
+    # tfctl plans to a file, then applies it: the lock is free for a moment in between. Wait for
+    # the lock of the apply itself, held for the whole 4 s the slow resource takes.
+    while not any(
+        "OperationTypeApply" in item.get("Info", {}).get("S", "") for item in lock_items(p)
+    ):
         assert first.poll() is None, first.communicate()
         assert time.monotonic() < deadline, "the first apply never took the lock"
-        time.sleep(0.1)
+        time.sleep(0.05)
     # While it holds the lock: one apply that waits (default lock timeout), one that may not.
     waiting = start_apply(p, TF_VAR_sleep_seconds="0", TF_VAR_revision="3")
     impatient = start_apply(
