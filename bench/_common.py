@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import subprocess
+import sys
+import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -49,6 +53,52 @@ def time_interleaved(
         for index, (argv, cwd, env) in enumerate(commands):
             timings[index] += time_command(argv, runs=1, warmup=0, cwd=cwd, env=env)
     return timings
+
+
+@contextmanager
+def basic_fixture_project() -> Iterator[tuple[Path, dict[str, str]]]:
+    """The `basic` fixture root in a temp folder, wired to the real terraform, the null-provider
+    mirror and a moto S3/DynamoDB server with its bucket and lock table; yields (root, env)."""
+    import boto3
+
+    repo = Path(__file__).resolve().parent.parent
+    if str(repo) not in sys.path:
+        sys.path.insert(0, str(repo))
+    from tests.harness import FIXTURES, find_terraform_binary, start_moto, write_null_mirror
+
+    moto = start_moto()
+    work = Path(tempfile.mkdtemp(prefix="tfctl-bench-"))
+    try:
+        root = work / "basic"
+        shutil.copytree(FIXTURES / "roots" / "basic", root)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_", "TFCTL_"))}
+        env.update(
+            AWS_ACCESS_KEY_ID="bench",
+            AWS_SECRET_ACCESS_KEY="bench",
+            AWS_DEFAULT_REGION="us-east-1",
+            AWS_ENDPOINT_URL=moto.endpoint,
+            TF_CLI_CONFIG_FILE=str(write_null_mirror(work)),
+            TFCTL_TERRAFORM_BIN=str(find_terraform_binary()),
+            TFCTL_STATE_BUCKET="bench-state",
+            TFCTL_LOCK_TABLE="bench-locks",
+            TFCTL_PLUGIN_CACHE_DIR=str(work / "plugins"),
+            XDG_CACHE_HOME=str(work / "cache"),
+            TFCTL_ROOT=str(root),
+        )
+        session = boto3.Session(
+            aws_access_key_id="bench", aws_secret_access_key="bench", region_name="us-east-1"
+        )
+        session.client("s3", endpoint_url=moto.endpoint).create_bucket(Bucket="bench-state")
+        session.client("dynamodb", endpoint_url=moto.endpoint).create_table(
+            TableName="bench-locks",
+            KeySchema=[{"AttributeName": "LockID", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "LockID", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        yield root, env
+    finally:
+        moto.stop()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def precompile() -> None:
