@@ -12,11 +12,12 @@ import os
 import statistics
 import sys
 
-from _common import basic_fixture_project, describe, runs_from_env, time_command
+from _common import basic_fixture_project, describe, precompile, runs_from_env, time_command
 
 
 def main() -> None:
     runs = runs_from_env(7)
+    precompile()
     with basic_fixture_project() as (root, env):
         tfctl = [sys.executable, "-m", "tfctl"]
         for name in ("dev", "prod"):
