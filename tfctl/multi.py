@@ -16,6 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from tfctl import process
 from tfctl.errors import ConfigError, Interrupted, TfctlError
 
 if TYPE_CHECKING:
@@ -139,9 +140,11 @@ def plan_environments(
         for name, future in futures.items():
             outcomes[name] = future.result()
     except KeyboardInterrupt:
-        executor.shutdown(wait=True, cancel_futures=True)
+        executor.shutdown(wait=False, cancel_futures=True)
+        stopping = process.interrupt_all()  # workers' children: only this thread sees Ctrl-C
+        executor.shutdown(wait=True)
         raise Interrupted(
-            "interrupted; running plans were allowed to finish, the rest were cancelled"
+            f"interrupted; asked {stopping} running plans to stop, the rest were cancelled"
         ) from None
     finally:
         executor.shutdown(wait=True)

@@ -36,6 +36,21 @@ _DEBUG_VARIABLES = ("TF_LOG", "TF_LOG_PATH", "TF_LOG_CORE", "TF_LOG_PROVIDER")
 _PR_SET_PDEATHSIG = 1
 _CHUNK = 65536
 
+# Children of run() still running, so a Ctrl-C seen by the main thread can reach those that
+# worker threads started (plan --all): only the main thread receives signals.
+_running: set[subprocess.Popen[bytes]] = set()
+_running_lock = threading.Lock()
+
+
+def interrupt_all() -> int:
+    """Send SIGINT (terraform's graceful stop) to every child run() is waiting for; how many."""
+    with _running_lock:
+        children = [proc for proc in _running if proc.poll() is None]
+    for proc in children:
+        with contextlib.suppress(ProcessLookupError):
+            proc.send_signal(signal.SIGINT)
+    return len(children)
+
 
 class StreamMasker(Protocol):
     def feed(self, chunk: str) -> str: ...
@@ -209,6 +224,8 @@ def run(
             f"{argv[0]} is not executable", hint="fix its permissions or set TFCTL_TERRAFORM_BIN"
         ) from None
 
+    with _running_lock:
+        _running.add(proc)
     out: list[str] = []
     err: list[str] = []
     assert proc.stdout is not None and proc.stderr is not None
@@ -244,6 +261,8 @@ def run(
                 proc.kill()
         for reader in readers:
             reader.join()
+        with _running_lock:
+            _running.discard(proc)
 
     result = CompletedRun(
         argv=tuple(argv),

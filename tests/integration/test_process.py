@@ -112,3 +112,26 @@ def test_secret_split_across_two_writes_is_masked(tmp_path: Path) -> None:
     assert lines[-1] == "end ***"
     assert len(lines) == 3
     assert "split-secret" not in result.stdout
+
+
+def test_interrupt_all_reaches_children_of_worker_threads(tmp_path: Path) -> None:
+    # plan --all runs terraform from worker threads; only the main thread sees Ctrl-C.
+    from tfctl.process import interrupt_all
+
+    argv = script(tmp_path, TRAP.replace("EXPECTED", "1"))
+    lines: list[list[str]] = [[], []]
+    threads = [
+        threading.Thread(target=run, args=(argv,), kwargs={"on_stdout": sink.append})
+        for sink in lines
+    ]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 20
+    while not all("ready" in sink for sink in lines):
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert interrupt_all() == 2
+    for thread in threads:
+        thread.join(timeout=20)
+    assert all("got SIGINT 1" in sink for sink in lines)
+    assert interrupt_all() == 0
