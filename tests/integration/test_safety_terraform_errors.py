@@ -1,10 +1,11 @@
 """The stderr classifier and the retry rules on error texts produced live by the real terraform
-1.0.3 binary (connection refused, a held lock, a stale saved plan, a backend that went away
-before apply, a failure after changes began, a configuration error). Nothing here is a
-hand-written error string."""
+1.0.3 binary (connection refused, S3 throttling and 5xx from a failing endpoint, a held lock, a
+stale saved plan, a backend that went away before apply, a failure after changes began, a
+configuration error). Nothing here is a hand-written error string."""
 
 from __future__ import annotations
 
+import http.server
 import json
 import subprocess
 import sys
@@ -191,3 +192,73 @@ def test_configuration_error_is_fatal(basic_project: FixtureProject) -> None:
     assert "undeclared input variable" in error.stderr
     assert classify_stderr(error.stderr) == FATAL
     assert not should_retry_terraform("plan", error)
+
+
+class _FailingS3(http.server.BaseHTTPRequestHandler):
+    """An S3 endpoint that answers every request with one fixed error."""
+
+    status = 503
+    code = "SlowDown"
+
+    def _answer(self) -> None:
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            f"<Error><Code>{self.code}</Code><Message>injected by the test</Message></Error>"
+        ).encode()
+        self.send_response(self.status)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    do_GET = do_PUT = do_HEAD = do_POST = do_DELETE = _answer
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "expected"),
+    [
+        (503, "SlowDown", TRANSIENT),
+        (500, "InternalError", TRANSIENT),
+        (503, "ServiceUnavailable", TRANSIENT),
+        (403, "AccessDenied", FATAL),
+    ],
+)
+def test_backend_errors_from_a_failing_s3_endpoint(
+    tmp_path: Path, terraform_bin: Path, status: int, code: str, expected: str
+) -> None:
+    handler = type("Handler", (_FailingS3,), {"status": status, "code": code})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        (tmp_path / "main.tf").write_text('terraform {\n  backend "s3" {}\n}\n')
+        settings = {
+            "bucket": "b",
+            "key": "env/dev/terraform.tfstate",
+            "region": "us-east-1",
+            "endpoint": f"http://127.0.0.1:{server.server_address[1]}",
+            "force_path_style": "true",
+            "skip_credentials_validation": "true",
+            "skip_region_validation": "true",
+            "skip_metadata_api_check": "true",
+            "max_retries": "1",  # terraform's own retries; keeps the test to ~2 s
+        }
+        completed = subprocess.run(
+            [str(terraform_bin), "init", "-no-color", "-input=false"]
+            + [f"-backend-config={key}={value}" for key, value in settings.items()],
+            cwd=tmp_path,
+            env={"PATH": "/usr/bin:/bin", "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "y"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        server.shutdown()
+    assert completed.returncode != 0
+    assert code in completed.stderr, completed.stderr
+    assert f"status code: {status}" in completed.stderr
+    assert classify_stderr(completed.stderr) == expected
