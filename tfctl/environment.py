@@ -162,6 +162,7 @@ class Environment:
         marker.write_text(fingerprint + "\n")
 
     def ensure_initialized(self) -> None:
+        self.credentials()  # preflight first: a missing credential is reported before anything
         if not self.is_initialized():
             self._notice(f"{self.name}: not initialized with the current backend; running init")
             self.init()
@@ -288,8 +289,8 @@ class Environment:
                     "--target belongs to the plan, not to applying a saved plan",
                     hint="plan with --target and --out, then apply that plan",
                 )
-            self.ensure_initialized()
             result = safety.check_saved_plan(self, plan_file, destroy=destroy)
+            self.ensure_initialized()  # after the checks: a refused plan changes nothing
             return self._approve_and_apply(result, approve, allow_destroy, saved=True)
         if self.protected and approve is None:
             raise PlanRefusedError(
