@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,21 +38,6 @@ class World:
         return self.p.root / "terraform" / "environments"
 
 
-def _run(
-    p: FixtureProject, args: list[str], env: dict[str, str]
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tfctl", *args],
-        cwd=p.root,
-        env={**p.env, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
-
-
 @pytest.fixture(scope="module")
 def world(
     tmp_path_factory: pytest.TempPathFactory,
@@ -74,7 +58,7 @@ def world(
         ["plan", "dev", "--destroy", "--out", str(tmp / "dev-destroy.tfplan")],
         ["plan", "prod", "--out", str(tmp / "prod.tfplan")],
     ):
-        result = _run(p, args, {})
+        result = p.tfctl(*args, stdin=subprocess.DEVNULL)
         assert result.returncode == 0, result.stderr
     return World(p, tmp, tmp / "dev.tfplan", tmp / "prod.tfplan", tmp / "dev-destroy.tfplan")
 
@@ -354,7 +338,7 @@ def test_bad_input(world: World, case: Case) -> None:
         case.setup(world)
     env = {key: value.replace("@tmp", str(world.tmp)) for key, value in case.env.items()}
     before = _snapshot(world.p)
-    result = _run(world.p, case.args(world), env)
+    result = world.p.tfctl(*case.args(world), env={**world.p.env, **env}, stdin=subprocess.DEVNULL)
     assert result.returncode == case.code, result.stderr[-3000:]
     assert "Traceback" not in result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]

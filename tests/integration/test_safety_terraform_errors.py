@@ -40,18 +40,6 @@ def project(p: FixtureProject, notices: list[str] | None = None, **extra: str) -
     )
 
 
-def tfctl(p: FixtureProject, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tfctl", *args],
-        cwd=p.root,
-        env={**p.env, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_connection_refused_is_transient_and_retried(basic_project: FixtureProject) -> None:
     closed = f"http://127.0.0.1:{free_port()}"
     notices: list[str] = []
@@ -70,7 +58,7 @@ def test_connection_refused_is_transient_and_retried(basic_project: FixtureProje
 
 def test_held_lock_is_locked_with_the_holder(basic_project: FixtureProject) -> None:
     p = basic_project
-    assert tfctl(p, "apply", "dev", "--auto-approve").returncode == 0
+    assert p.run("apply", "dev", "--auto-approve").returncode == 0
     slow = subprocess.Popen(
         [sys.executable, "-m", "tfctl", "apply", "dev", "--auto-approve"],
         cwd=p.root,
@@ -110,11 +98,11 @@ def test_held_lock_is_locked_with_the_holder(basic_project: FixtureProject) -> N
 
 def test_stale_saved_plan_is_its_own_kind(basic_project: FixtureProject, tmp_path: Path) -> None:
     p = basic_project
-    assert tfctl(p, "apply", "dev", "--auto-approve").returncode == 0
+    assert p.run("apply", "dev", "--auto-approve").returncode == 0
     plan_file = tmp_path / "old.tfplan"
     dev = project(p, TF_VAR_revision="planned").environment("dev")
     dev.plan(out=plan_file)
-    assert tfctl(p, "apply", "dev", "--auto-approve", TF_VAR_revision="moved").returncode == 0
+    assert p.run("apply", "dev", "--auto-approve", TF_VAR_revision="moved").returncode == 0
     with pytest.raises(TerraformCommandError) as caught:
         dev.apply(plan_file)
     assert "Saved plan is stale" in caught.value.stderr
@@ -141,7 +129,7 @@ def test_backend_gone_before_apply_is_retryable_for_apply(
         terraform_bin=terraform_bin,
         cli_config=terraform_cli_config,
     )
-    assert tfctl(p, "apply", "dev", "--auto-approve").returncode == 0
+    assert p.run("apply", "dev", "--auto-approve").returncode == 0
     plan_file = tmp_path / "dev.tfplan"
     dev = project(p, TF_VAR_revision="2").environment("dev")
     dev.plan(out=plan_file)
