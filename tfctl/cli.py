@@ -119,17 +119,24 @@ def main_options(
 # -- plumbing -------------------------------------------------------------------------------------
 
 
+def _masked(text: str) -> str:
+    # Every text is masked again where it is printed: a decoding step before it (terraform's
+    # -json UI lines) must never be the last thing that saw a secret.
+    masker = state.project.masker if state.project is not None else None
+    return masker.mask(text) if masker is not None else text
+
+
 def _line(text: str) -> None:
     # rich is imported on the first line terraform prints, off the path that starts terraform.
     from tfctl import console
 
-    console.line(text)
+    console.line(_masked(text))
 
 
 def _notice(text: str) -> None:
     from tfctl import console
 
-    console.notice(text)
+    console.notice(_masked(text))
 
 
 def _project() -> Project:
@@ -153,7 +160,19 @@ def _project() -> Project:
                 on_notice=_notice,
             )
         _configure_logging(state.project)
+        _remove_stale_scratch()
     return state.project
+
+
+def _remove_stale_scratch() -> None:
+    from tfctl.scratch import remove_stale
+
+    removed = remove_stale()
+    if removed:
+        _notice(
+            f"removed {removed} scratch folder{'s' if removed > 1 else ''} left by a killed tfctl "
+            "run (plan files holding secrets)"
+        )
 
 
 def _configure_logging(project: Project) -> None:
@@ -202,14 +221,25 @@ def _is_terminal() -> bool:
     return sys.stdin.isatty() and sys.stderr.isatty()
 
 
+def _warn_if_unprotected(env: Environment) -> None:
+    """Say loudly, on every command that changes it, that prod lost its protection."""
+    from tfctl import console
+    from tfctl.safety import protection_warning
+
+    warning = protection_warning(env.name, env.project.settings)
+    if warning is not None:
+        console.warning(warning)
+
+
 def _approver(
     env: Environment, *, auto_approve: bool, action: str, saved_plan: bool = False
 ) -> Any:
     """The confirmation step, decided before anything runs (tfctl.safety.approval_mode):
     auto-approve, a yes/no or typed-name question in a terminal, or a refusal."""
     from tfctl import console
-    from tfctl.safety import Approval, approval_mode
+    from tfctl.safety import Approval, approval_mode, typed_name_matches
 
+    _warn_if_unprotected(env)
     mode = approval_mode(
         env.name,
         protected=env.protected,
@@ -227,7 +257,7 @@ def _approver(
             return True
         if mode is Approval.TYPE_NAME:
             answer = typer.prompt(f"{env.name} is protected. Type its name to {action}")
-            return bool(answer.strip() == env.name)
+            return typed_name_matches(answer, env.name)
         return typer.confirm(f"{action.capitalize()} these changes to {env.name}?", default=False)
 
     return approve
@@ -416,7 +446,7 @@ def _change(
             allow_destroy=allow_destroy or (),
         )
         if json_out:
-            console.print_json(result.to_json())
+            console.print_json(environment.project.masker.mask_json(result.to_json()))
         else:
             console.apply_summary(result)
 
@@ -617,20 +647,45 @@ def drift(
 
 
 YesOpt = Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")]
+ConfirmOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--confirm",
+        metavar="ENV",
+        help="Protected environments: repeat the environment's name (with --yes).",
+    ),
+]
 
 
-def _confirm(env: Environment, question: str, *, yes: bool, action: str) -> bool:
-    """A confirmation: --yes, a typed name (protected) or y/N in a terminal, else a refusal."""
+def _confirm(
+    env: Environment, question: str, *, yes: bool, action: str, confirm: str | None = None
+) -> bool:
+    """A confirmation. Protected: the typed name in a terminal, else --yes --confirm ENV
+    (tfctl.safety.confirm_protected). Others: --yes, else y/N in a terminal, else a refusal."""
     from tfctl.errors import PlanRefusedError
+    from tfctl.safety import confirm_protected
 
+    if env.protected:
+        return confirm_protected(
+            env.name,
+            action,
+            interactive=_is_terminal(),
+            yes=yes,
+            confirm=confirm,
+            ask=lambda prompt: str(typer.prompt(f"{question} {prompt}")),
+        )
     if yes:
         return True
     if not _is_terminal():
         raise PlanRefusedError(f"no terminal to confirm {action} of {env.name}", hint="pass --yes")
-    if env.protected:
-        answer = typer.prompt(f"{question} {env.name} is protected. Type its name to {action}")
-        return bool(answer.strip() == env.name)
     return typer.confirm(question, default=False)
+
+
+def _refuse_early(env: Environment, *, yes: bool, action: str, confirm: str | None) -> None:
+    """Warn about lost protection; refuse before any call when no confirmation can come."""
+    _warn_if_unprotected(env)
+    if not _is_terminal():
+        _confirm(env, "", yes=yes, action=action, confirm=confirm)
 
 
 @app.command()
@@ -662,6 +717,7 @@ def unlock(
     env: EnvArg,
     lock_id: Annotated[str, typer.Argument(help="The lock id (from tfctl locks ENV).")],
     yes: YesOpt = False,
+    confirm: ConfirmOpt = None,
 ) -> None:
     """Force-unlock an environment's state (only when the run holding it is dead)."""
     from tfctl import console
@@ -670,11 +726,12 @@ def unlock(
 
     with _handled():
         environment = _environment(env)
+        _refuse_early(environment, yes=yes, action="unlock", confirm=confirm)
         lock = find_lock(environment, lock_id)
         question = (
             f"Release lock {lock.id} held by {lock.who} since {lock.created} ({lock.operation})?"
         )
-        if not _confirm(environment, question, yes=yes, action="unlock"):
+        if not _confirm(environment, question, yes=yes, action="unlock", confirm=confirm):
             raise PlanRefusedError("not unlocked: not confirmed")
         force_unlock(environment, lock.id)
         console.notice(f"{env}: released lock {lock.id}")
@@ -718,6 +775,7 @@ def state_restore(
         bool, typer.Option("--force", help="Restore even a version of another lineage.")
     ] = False,
     yes: YesOpt = False,
+    confirm_name: ConfirmOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Make an earlier state version current again (holds the state lock; updates the digest)."""
@@ -726,13 +784,14 @@ def state_restore(
 
     with _handled():
         environment = _environment(env)
+        _refuse_early(environment, yes=yes, action="restore", confirm=confirm_name)
 
         def confirm(target: Any, current: Any) -> bool:
             question = (
                 f"Restore {env} to version {target.version_id} (serial {target.serial}, "
                 f"{target.last_modified:%Y-%m-%d %H:%M:%S}) over serial {current.serial}?"
             )
-            return _confirm(environment, question, yes=yes, action="restore")
+            return _confirm(environment, question, yes=yes, action="restore", confirm=confirm_name)
 
         result = restore(environment, version_id, force=force, confirm=confirm)
         if json_out:
@@ -772,4 +831,7 @@ def doctor(
 
 def main() -> None:
     """Console-script entry point."""
+    from tfctl.process import raise_on_sigterm
+
+    raise_on_sigterm()  # SIGTERM unwinds like Ctrl-C: scratch plans are removed, exit 143
     app()

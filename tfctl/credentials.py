@@ -223,6 +223,10 @@ def _unquote(value: Any) -> Any:
     return value
 
 
+# Bumped whenever _skeleton keeps more, so older cache entries are parsed again.
+_SKELETON_FORMAT = 2
+
+
 def _load_hcl(path: Path) -> dict[str, Any]:
     """The parts of a .tf/.tfvars file that preflight reads, cached by path, size and mtime.
 
@@ -235,7 +239,7 @@ def _load_hcl(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
     resolved = str(path.resolve())
-    key = [resolved, stat.st_size, stat.st_mtime_ns]
+    key = [resolved, stat.st_size, stat.st_mtime_ns, _SKELETON_FORMAT]
     digest = hashlib.sha256(resolved.encode()).hexdigest()[:32]
     cache = default_cache_dir(os.environ) / "hcl" / f"{digest}.json"
     try:
@@ -260,7 +264,14 @@ def _skeleton(document: Mapping[str, Any], *, tfvars: bool) -> dict[str, Any]:
         return {str(name): None for name in document}
     skeleton: dict[str, Any] = {}
     terraform = [
-        {"required_providers": block.get("required_providers", [])}
+        {
+            "required_providers": block.get("required_providers", []),
+            **(
+                {"required_version": _unquote(block["required_version"])}
+                if isinstance(block.get("required_version"), str)
+                else {}
+            ),
+        }
         for block in _blocks(document, "terraform")
     ]
     if terraform:
@@ -332,6 +343,31 @@ def _labelled(document: Mapping[str, Any], kind: str) -> Iterable[tuple[str, dic
 def _normalise_source(source: str) -> str:
     source = source.strip().lower()
     return source.removeprefix(REGISTRY_PREFIX)
+
+
+def required_versions(root: Path) -> list[tuple[str, str]]:
+    """Every `required_version` of `root` and its local modules, as (constraint, file path)."""
+    found: list[tuple[str, str]] = []
+    seen: set[Path] = set()
+    pending = [root.resolve()]
+    while pending:
+        directory = pending.pop()
+        if directory in seen:
+            continue
+        seen.add(directory)
+        for path in _tf_files(directory):
+            document = _load_hcl(path)
+            for terraform in _blocks(document, "terraform"):
+                constraint = terraform.get("required_version")
+                if isinstance(constraint, str) and constraint.strip():
+                    found.append((constraint, str(path)))
+            for _name, module in _labelled(document, "module"):
+                source = _unquote(module.get("source"))
+                if isinstance(source, str) and source.startswith(("./", "../")):
+                    target = (directory / source).resolve()
+                    if target.is_dir():
+                        pending.append(target)
+    return found
 
 
 def required_providers(root: Path) -> set[str]:

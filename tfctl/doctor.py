@@ -1,6 +1,7 @@
 """`tfctl doctor`: what tfctl would use, and what is missing, without changing anything.
 
-Per environment: the terraform binary and its version, the backend settings rendered for it,
+The terraform binary, its version and where it came from (setting, PATH or bundled); per
+environment: whether it meets the root's required_version, the backend settings rendered for it,
 each credential present or missing (never its value), and the plugin cache. Nothing here raises
 for an expected problem: each finding is a row, so one run shows everything at once.
 """
@@ -71,9 +72,8 @@ def diagnose(
     if environments:
         first = environments[0]
         try:
-            findings.append(
-                Finding("terraform", "binary", True, f"{first.binary} ({first.version})")
-            )
+            detail = f"terraform {first.version} at {first.terraform_binary.describe()}"
+            findings.append(Finding("terraform", "binary", True, detail))
         except TfctlError as exc:
             findings.append(Finding("terraform", "binary", False, str(exc)))
     if check_aws:
@@ -86,6 +86,13 @@ def diagnose(
             findings.append(Finding("aws", "identity", False, str(exc)))
     for environment in environments:
         topic = f"env {environment.name}"
+        try:
+            environment.check_required_version()
+            findings.append(
+                Finding(topic, "required_version", True, f"met by terraform {environment.version}")
+            )
+        except TfctlError as exc:
+            findings.append(Finding(topic, "required_version", False, str(exc)))
         try:
             rendered = environment.rendered_backend()
             shown = ", ".join(f"{k}={v}" for k, v in sorted(rendered.items()))

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,7 +18,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from tfctl import process
 from tfctl.errors import PlanRefusedError, TerraformCommandError
 from tfctl.results import ApplyResult, OutputValue, PlanResult
-from tfctl.terraform import Terraform, Version, detect_version, parse_events, resolve_binary
+from tfctl.terraform import (
+    Terraform,
+    TerraformBinary,
+    Version,
+    detect_version,
+    locate_terraform,
+    parse_events,
+    unmet_requirement,
+)
 
 if TYPE_CHECKING:
     from tfctl.backend_render import BackendConfig, RenderedBackend
@@ -47,6 +53,7 @@ class Environment:
     name: str
     path: Path
     _credentials: CredentialPlan | None = field(default=None, init=False, repr=False)
+    _version_checked: bool = field(default=False, init=False, repr=False)
 
     @property
     def state_key(self) -> str:
@@ -65,13 +72,43 @@ class Environment:
     # -- terraform binary and backend ---------------------------------------------------------
 
     @cached_property
+    def terraform_binary(self) -> TerraformBinary:
+        """The terraform this environment runs, and where it came from (see locate_terraform)."""
+        settings = self.project.settings
+        return locate_terraform(
+            settings.terraform_bin,
+            self.project.environ,
+            origin=settings.sources.get("terraform_bin", "default"),
+        )
+
+    @cached_property
     def binary(self) -> str:
-        return resolve_binary(self.project.settings.terraform_bin, self.project.environ)
+        return self.terraform_binary.path
 
     @cached_property
     def version(self) -> Version:
         cache_dir = self.project.settings.plugin_cache_dir
         return detect_version(self.binary, cache_dir=cache_dir.parent if cache_dir else None)
+
+    def check_required_version(self) -> None:
+        """RequiredVersionError (one line, nothing started) when the terraform found does not
+        satisfy a `required_version` of this root or of its local modules."""
+        if self._version_checked:
+            return
+        from tfctl.credentials import required_versions
+        from tfctl.errors import RequiredVersionError
+
+        unmet = unmet_requirement(self.version, required_versions(self.path))
+        if unmet is not None:
+            constraint, where = unmet
+            try:
+                shown = str(Path(where).relative_to(self.project.root.resolve()))
+            except ValueError:
+                shown = where
+            raise RequiredVersionError(
+                str(self.version), constraint, binary=self.terraform_binary.describe(), where=shown
+            )
+        self._version_checked = True
 
     def backend_config(self) -> BackendConfig:
         from tfctl.backend_render import BackendConfig
@@ -108,6 +145,7 @@ class Environment:
 
     def terraform(self) -> Terraform:
         """A Terraform runner for this environment, with the child environment built once."""
+        self.check_required_version()
         settings = self.project.settings
         env = process.child_environment(
             self.project.environ,
@@ -143,6 +181,7 @@ class Environment:
         """`terraform init` with the rendered backend settings; records their fingerprint."""
         from tfctl.backend_render import backend_config_args, backend_fingerprint
 
+        self.check_required_version()
         rendered = self.rendered_backend()
         for warning in rendered.warnings:
             self._notice(warning)
@@ -162,7 +201,8 @@ class Environment:
         marker.write_text(fingerprint + "\n")
 
     def ensure_initialized(self) -> None:
-        self.credentials()  # preflight first: a missing credential is reported before anything
+        self.check_required_version()  # preflight first: nothing starts with the wrong terraform
+        self.credentials()  # and a missing credential is reported before anything
         if not self.is_initialized():
             self._notice(f"{self.name}: not initialized with the current backend; running init")
             self.init()
@@ -210,7 +250,7 @@ class Environment:
         )
         if out is not None and parts is not None:
             out.chmod(0o600)  # a plan file holds variable values, secrets included
-            safety.write_plan_metadata(result, parts)
+            safety.write_plan_metadata(result, parts, environ=self.project.environ)
         return result
 
     def apply(
@@ -289,8 +329,10 @@ class Environment:
                     "--target belongs to the plan, not to applying a saved plan",
                     hint="plan with --target and --out, then apply that plan",
                 )
-            result = safety.check_saved_plan(self, plan_file, destroy=destroy)
+            meta = safety.check_saved_plan(self, plan_file, destroy=destroy)
             self.ensure_initialized()  # after the checks: a refused plan changes nothing
+            # the guards judge what the plan file will do, never what the metadata claims
+            result = safety.summarize_saved_plan(self, plan_file, destroy=meta.destroy)
             return self._approve_and_apply(result, approve, allow_destroy, saved=True)
         if self.protected and approve is None:
             raise PlanRefusedError(
@@ -336,7 +378,7 @@ class Environment:
             raise PlanRefusedError("not applied: the plan was not approved")
         assert result.plan_file is not None
         if saved:
-            safety.mark_used(result.plan_file)
+            safety.mark_used(result.plan_file, environ=self.project.environ)
         return self._apply_file(result.plan_file, destroy=result.destroy)
 
     def _retrying(self, command: str, func: Callable[[], T]) -> T:
@@ -361,12 +403,12 @@ class Environment:
 
     @contextmanager
     def _scratch_plan(self) -> Iterator[Path]:
-        # Plan files hold variable values (secrets included): a 0700 folder, removed in every case.
-        folder = Path(tempfile.mkdtemp(prefix=f"tfctl-{self.name}-"))
-        try:
-            yield folder / "scratch.tfplan"
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
+        # Plan files hold variable values (secrets included): 0600 in a 0700 folder, removed in
+        # every case (SIGKILL too: tfctl.scratch.remove_stale at the next start).
+        from tfctl import scratch
+
+        with scratch.scratch_dir(self.name) as folder:
+            yield scratch.private_file(folder / "scratch.tfplan")
 
     def _notice(self, message: str) -> None:
         log.info("%s", message)

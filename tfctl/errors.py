@@ -51,6 +51,22 @@ class TerraformVersionError(TfctlError):
         )
 
 
+class RequiredVersionError(TerraformVersionError):
+    """The terraform found does not satisfy a root's (or a module's) `required_version`."""
+
+    def __init__(self, actual: str, constraint: str, *, binary: str, where: str) -> None:
+        self.actual = actual
+        self.minimum = constraint
+        self.maximum = None
+        self.constraint = constraint
+        TfctlError.__init__(
+            self,
+            f"terraform {actual} ({binary}) does not satisfy required_version "
+            f'"{constraint}" of {where}',
+            hint="install a Terraform that does, or point TFCTL_TERRAFORM_BIN at one",
+        )
+
+
 class CredentialsError(TfctlError):
     """Provider or backend credentials are missing."""
 
@@ -125,6 +141,12 @@ class Interrupted(TfctlError):
     """The user pressed Ctrl-C; terraform was asked to stop cleanly."""
 
     exit_code = 130
+
+
+class Terminated(Interrupted):
+    """tfctl got SIGTERM (a CI cancellation); terraform was asked to stop cleanly, like Ctrl-C."""
+
+    exit_code = 143
 
 
 def _first_error_line(stderr: str) -> str:

@@ -49,6 +49,15 @@ _GO_JSON_ESCAPES: Final = {
     "\u2028": "\\u2028",
     "\u2029": "\\u2029",
 }
+_GO_SHORT_ESCAPES: Final = {
+    "\a": "\\a",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\v": "\\v",
+}
 _PERCENT_HEX = re.compile(r"%[0-9A-F]{2}")
 # PEM armour lines are public and identical across keys; masking them alone hides nothing
 _PEM_ARMOUR = re.compile(r"-----(BEGIN|END) [A-Z0-9 ]+-----")
@@ -113,16 +122,61 @@ def _url_forms(value: str) -> set[str]:
     return forms
 
 
+def go_quote(value: str) -> str:
+    """Go's strconv.Quote without the surrounding quotes (terraform's `%q`, cty's errors)."""
+    parts: list[str] = []
+    for char in value:
+        if char in '"\\':
+            parts.append("\\" + char)
+        elif char.isprintable():  # Python's printable set is Go's IsPrint: L, M, N, P, S, space
+            parts.append(char)
+        elif char in _GO_SHORT_ESCAPES:
+            parts.append(_GO_SHORT_ESCAPES[char])
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            parts.append(f"\\x{ord(char):02x}")
+        elif ord(char) < 0x10000:
+            parts.append(f"\\u{ord(char):04x}")
+        else:
+            parts.append(f"\\U{ord(char):08x}")
+    return "".join(parts)
+
+
+def _json_ascii(value: str) -> str:
+    return json.dumps(value)[1:-1]
+
+
+def _json_unicode(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)[1:-1]
+
+
+def _go_json(value: str) -> str:
+    """Go's encoding/json (terraform's -json output): also escapes <, >, & and U+2028/9."""
+    return "".join(_GO_JSON_ESCAPES.get(char, char) for char in _json_unicode(value))
+
+
+def _go_json_old(value: str) -> str:
+    """Go < 1.22 wrote \\b and \\f as \\u0008 and \\u000c (terraform 1.0.x)."""
+    if "\b" not in value and "\f" not in value:
+        return _go_json(value)
+    return "".join(f"\\u{ord(c):04x}" if c in "\b\f" else _go_json(c) for c in value)
+
+
+# One layer of quoting each; terraform stacks them (jsonencode() inside a %q inside -json).
+_ENCODERS: Final = (_json_ascii, _json_unicode, _go_json, _go_json_old, go_quote)
+#: Quoting layers the transit forms cover (matched by the automaton, even in text not decoded).
+FORM_DEPTH: Final = 2
+#: Quoting layers the decoding pass unwraps (quoted strings inside quoted strings).
+DECODE_DEPTH: Final = 4
+
+
 def _json_forms(value: str) -> set[str]:
-    ascii_form = json.dumps(value)[1:-1]
-    unicode_form = json.dumps(value, ensure_ascii=False)[1:-1]
-    # Go's encoding/json (terraform's -json output) escapes <, >, & and U+2028/9
-    go_form = "".join(_GO_JSON_ESCAPES.get(char, char) for char in unicode_form)
-    forms = {ascii_form, unicode_form, go_form}
-    # a JSON document inside a JSON string (jsonencode() output shown by terraform -json)
-    forms |= {json.dumps(form)[1:-1] for form in (ascii_form, go_form)}
+    forms: set[str] = set()
+    layer = {value}
+    for _ in range(FORM_DEPTH):
+        layer = {encode(form) for form in layer for encode in _ENCODERS}
+        forms |= layer
     # HCL string literal as terraform prints it in a plan
-    forms.add(unicode_form.replace("${", "$${").replace("%{", "%%{"))
+    forms.add(_json_unicode(value).replace("${", "$${").replace("%{", "%%{"))
     return forms
 
 
@@ -181,12 +235,14 @@ class _Compiled:
     min_len: int
     # a replacement can create a new occurrence only if some pattern contains the token's "*"
     rescan: bool
+    # some secret holds a character that quoting escapes: quoted strings are decoded and checked
+    decode: bool = False
 
 
 _EMPTY = _Compiled(find=None, patterns=(), multiline=(), max_len=0, min_len=0, rescan=False)
 
 
-def _compile(patterns: Sequence[str]) -> _Compiled:
+def _compile(patterns: Sequence[str], *, decode: bool = False) -> _Compiled:
     if not patterns:
         return _EMPTY
     import ahocorasick_rs  # lazy: keeps `import tfctl` fast
@@ -202,6 +258,7 @@ def _compile(patterns: Sequence[str]) -> _Compiled:
         max_len=max(len(p) for p in patterns),
         min_len=min(len(p) for p in patterns),
         rescan=any("*" in p for p in patterns),
+        decode=decode,
     )
 
 
@@ -240,6 +297,76 @@ def _replace(compiled: _Compiled, text: str) -> str:
             return text
 
 
+# A double-quoted string on one line, with backslash escapes (JSON, Go's %q, HCL).
+_QUOTED = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"')
+_GO_ESCAPE = re.compile(
+    r"\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|([0-7]{3})|(.))"
+)
+_GO_SIMPLE: Final = dict(zip("abfnrtv\\\"'/", "\a\b\f\n\r\t\v\\\"'/", strict=True))
+
+
+def _needs_decoding(value: str) -> bool:
+    """True when some quoting layer changes `value` (so only decoding can reveal it)."""
+    return any(char in '"\\<>&' or not (char.isascii() and char.isprintable()) for char in value)
+
+
+def _go_unescape(match: re.Match[str]) -> str:
+    hex_digits = match.group(1) or match.group(2) or match.group(3)
+    if hex_digits:
+        return chr(int(hex_digits, 16))
+    if match.group(4):
+        return chr(int(match.group(4), 8))
+    simple = _GO_SIMPLE.get(match.group(5))
+    if simple is None:
+        raise ValueError("unknown escape")
+    return simple
+
+
+def _unquote(token: str) -> str | None:
+    """The text of a quoted string in JSON's or Go's syntax; None when it is neither."""
+    try:
+        value = json.loads(token, strict=False)
+    except ValueError:
+        pass
+    else:
+        return value if isinstance(value, str) else None
+    try:
+        return _GO_ESCAPE.sub(_go_unescape, token[1:-1])
+    except (ValueError, OverflowError):
+        return None
+
+
+def _mask_layers(compiled: _Compiled, text: str, depth: int = DECODE_DEPTH) -> str:
+    """Mask `text`, then decode each quoted string in it and mask what decoding reveals.
+
+    A value quoted once by terraform (`%q`) and again by its -json stream is masked whatever mix
+    of escapes the two layers produced; a quoted string that hid a secret is written again,
+    JSON-quoted, around its masked text, so a JSON line stays valid JSON.
+    """
+    find = compiled.find
+    assert find is not None
+    if find(text):
+        text = _replace(compiled, text)
+    if not compiled.decode or depth <= 0 or "\\" not in text:
+        return text
+
+    def decode(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if "\\" not in token:
+            return token  # nothing escaped: the first pass saw this text as it is
+        inner = _unquote(token)
+        if inner is None:
+            return token
+        masked = _mask_layers(compiled, inner, depth - 1)
+        return token if masked == inner else json.dumps(masked, ensure_ascii=False)
+
+    decoded = _QUOTED.sub(decode, text)
+    if decoded != text and find(decoded):
+        # re-quoting can in principle spell a secret whose value is itself an escape sequence
+        decoded = _replace(compiled, decoded)
+    return decoded
+
+
 def _can_write_add_mask(fd: int) -> bool:
     """Workflow commands reach the runner through a pipe; never write a secret into a plain file."""
     try:
@@ -276,6 +403,7 @@ class Masker:
         self._lock = threading.Lock()
         self._values: dict[str, str | None] = {}
         self._patterns: set[str] = set()
+        self._decode = False
         self._compiled: _Compiled | None = _EMPTY
 
     def __repr__(self) -> str:
@@ -318,6 +446,9 @@ class Masker:
             if self._github_actions:
                 self._add_mask(value)
             new = transit_forms(value) - self._patterns
+            if not self._decode and _needs_decoding(value):
+                self._decode = True
+                self._compiled = None
             if new:
                 self._patterns |= new
                 self._compiled = None
@@ -325,10 +456,19 @@ class Masker:
         return True
 
     def register_tree(self, value: object, *, name: str | None = None) -> int:
-        """Register each leaf string of nested dicts/lists (sensitive outputs); return the count."""
+        """Register each leaf string of nested dicts/lists (sensitive outputs); return the count.
+
+        Secrets inside a leaf are registered on their own too, so they stay masked when they
+        appear apart from it: the password of a URL (`rediss://default:PASSWORD@host`), values
+        of secret-looking query parameters, and the members of a JSON document held in a string.
+        """
         count = 0
         for leaf in _string_leaves(value):
             count += self.register(leaf, name=name)
+            for part in _embedded_secrets(leaf):
+                # parts too short to mask are skipped quietly: the whole value is masked already
+                if len(part) >= MIN_SECRET_LENGTH and part.strip():
+                    count += self.register(part, name=name)
         return count
 
     def _add_mask(self, value: str) -> None:
@@ -362,17 +502,19 @@ class Masker:
                 if compiled is None:
                     # longest first keeps the automaton's output stable across runs
                     ordered = sorted(self._patterns, key=lambda p: (-len(p), p))
-                    compiled = self._compiled = _compile(ordered)
+                    compiled = self._compiled = _compile(ordered, decode=self._decode)
         return compiled
 
     def mask(self, text: str) -> str:
         """`text` with every registered secret and transit form replaced by `***`."""
         compiled = self._compiled or self._current()
         find = compiled.find
-        # fast path: one automaton scan that finds nothing
-        if find is None or len(text) < compiled.min_len or not find(text):
+        # fast path: one automaton scan that finds nothing, and no escape that could hide one
+        if find is None or len(text) < compiled.min_len:
             return text
-        return _replace(compiled, text)
+        if compiled.decode and "\\" in text:
+            return _mask_layers(compiled, text)
+        return _replace(compiled, text) if find(text) else text
 
     def stream(self) -> StreamMasker:
         """A masker for one output stream (terraform's stdout or stderr), fed chunk by chunk."""
@@ -395,6 +537,37 @@ class Masker:
         its children).
         """
         return _MaskingFilter(self)
+
+
+_SECRET_PARAMETER = re.compile(r"pass|pwd|token|secret|key|sig|auth|credential", re.IGNORECASE)
+
+
+def _embedded_secrets(value: str, depth: int = 3) -> list[str]:
+    """Secrets held inside a value: a URL's password, secret query parameters, JSON members."""
+    found: list[str] = []
+    text = value.strip()
+    if depth <= 0 or len(text) < MIN_SECRET_LENGTH:
+        return found
+    if text[0] in "{[":
+        try:
+            document = json.loads(text)
+        except ValueError:
+            document = None
+        for leaf in _string_leaves(document):
+            found.append(leaf)
+            found += _embedded_secrets(leaf, depth - 1)
+    if "://" in text and "\n" not in text:
+        try:
+            parts = urllib.parse.urlsplit(text)
+            password = parts.password
+        except ValueError:
+            return found
+        if password:
+            found += [password, urllib.parse.unquote(password)]
+        for key, item in urllib.parse.parse_qsl(parts.query):
+            if _SECRET_PARAMETER.search(key):
+                found.append(item)
+    return found
 
 
 def _string_leaves(value: object) -> Iterable[str]:
@@ -456,9 +629,11 @@ class StreamMasker:
         # fast path: a whole line fed by a line-oriented caller, nothing held back
         elif chunk[-1:] == "\n" and not compiled.multiline:
             find = compiled.find
-            if find is None or len(chunk) < compiled.min_len or not find(chunk):
+            if find is None or len(chunk) < compiled.min_len:
                 return chunk
-            return _replace(compiled, chunk)
+            if compiled.decode and "\\" in chunk:
+                return _mask_layers(compiled, chunk)
+            return _replace(compiled, chunk) if find(chunk) else chunk
         return self._feed_slow(chunk, compiled)
 
     def flush(self) -> str:
@@ -477,6 +652,8 @@ class StreamMasker:
         emitted, self._buffer = text[:cut], text[cut:]
         if not emitted or compiled.find is None:
             return emitted
+        if compiled.decode and "\\" in emitted:
+            return _mask_layers(compiled, emitted)
         return _replace(compiled, emitted)
 
 

@@ -2,9 +2,10 @@
 
 `run()` streams stdout and stderr line by line through a masking hook to callbacks while
 capturing them, takes the child environment from `child_environment()` (the one place that
-environment is made), and turns Ctrl-C into one forwarded SIGINT so terraform stops cleanly and
-releases its state lock; a second Ctrl-C forwards a second SIGINT (terraform's hard stop); only
-after a grace period does it kill.
+environment is made), and turns Ctrl-C or SIGTERM into one forwarded SIGINT so terraform stops
+cleanly and releases its state lock; a second one forwards a second SIGINT (terraform's hard
+stop); only after a grace period does it kill. `raise_on_sigterm()` makes SIGTERM outside a child
+unwind like Ctrl-C, so cleanup (`finally`) runs.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pathlib import Path
 from types import FrameType
 from typing import IO, Protocol
 
-from tfctl.errors import Interrupted, TerraformNotFoundError
+from tfctl.errors import Interrupted, Terminated, TerraformNotFoundError
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,8 @@ LineCallback = Callable[[str], None]
 # Variables that make terraform chatty or leak secrets into logs; cleared unless debugging.
 _DEBUG_VARIABLES = ("TF_LOG", "TF_LOG_PATH", "TF_LOG_CORE", "TF_LOG_PROVIDER")
 _PR_SET_PDEATHSIG = 1
+# Stopped like Ctrl-C while a child runs: CI cancellation sends SIGTERM.
+_FORWARDED = (signal.SIGINT, signal.SIGTERM)
 _CHUNK = 65536
 
 # Children of run() still running, so a Ctrl-C seen by the main thread can reach those that
@@ -109,7 +112,8 @@ def _die_with_parent() -> None:
 
 
 class _Interrupts:
-    """Counts Ctrl-C while a child runs and forwards each one as SIGINT, up to two."""
+    """Counts Ctrl-C (and SIGTERM, handled alike) while a child runs and forwards each one as
+    exactly one SIGINT, up to two: terraform reads a second SIGINT as a hard stop."""
 
     def __init__(
         self, proc: subprocess.Popen[bytes], notify: LineCallback | None, kill_after: float
@@ -118,6 +122,7 @@ class _Interrupts:
         self.notify = notify
         self.kill_after = kill_after
         self.count = 0
+        self.terminated = False
         self.killer: threading.Timer | None = None
 
     def _kill(self) -> None:
@@ -132,6 +137,7 @@ class _Interrupts:
 
     def __call__(self, signum: int, frame: FrameType | None) -> None:
         self.count += 1
+        self.terminated = self.terminated or signum == signal.SIGTERM
         if self.count > 2 or self.proc.poll() is not None:
             return
         if self.count == 2:
@@ -246,13 +252,15 @@ def run(
 
     interrupts = _Interrupts(proc, on_notice, kill_after)
     in_main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGINT, interrupts) if in_main else None
+    previous = (
+        {signum: signal.signal(signum, interrupts) for signum in _FORWARDED} if in_main else {}
+    )
     try:
         proc.wait()  # blocking: no polling delay; Ctrl-C runs the handler and the wait resumes
     finally:
         interrupts.cancel()
-        if in_main:
-            signal.signal(signal.SIGINT, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
         if proc.poll() is None:  # an unexpected error in tfctl: do not leave terraform running
             proc.send_signal(signal.SIGINT)
             try:
@@ -273,12 +281,28 @@ def run(
         interrupted=interrupts.count > 0,
     )
     log.debug("exit %s after %.2fs: %s", result.returncode, result.seconds, argv[:2])
+    if interrupts.terminated:
+        raise Terminated(
+            f"terminated (SIGTERM); terraform exited with code {proc.returncode}",
+            hint="the state lock was released unless terraform said otherwise",
+        )
     if interrupts.count:
         raise Interrupted(
             f"interrupted; terraform exited with code {proc.returncode}",
             hint="the state lock was released unless terraform said otherwise",
         )
     return result
+
+
+def raise_on_sigterm() -> None:
+    """From now on SIGTERM raises Terminated in the main thread (Python's default kills the
+    process on the spot, so no `finally` would remove the scratch plan)."""
+
+    def terminate(signum: int, frame: FrameType | None) -> None:
+        raise Terminated("terminated (SIGTERM)", hint="nothing was left running")
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, terminate)
 
 
 def spawn_background(

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 ENVIRONMENTS_DIR = Path("terraform") / "environments"
 _ENV_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+#: Longer names are refused before any file is looked up (the OS limit is 255 bytes).
+MAX_ENV_NAME = 64
 
 
 def _new_masker() -> Masker:
@@ -41,7 +43,12 @@ def find_root(start: Path) -> Path | None:
 
 
 def validate_environment_name(name: str) -> str:
-    """Refuse anything that is not a plain folder name (`../x`, `/etc`, empty, hidden)."""
+    """Refuse anything that is not a plain folder name (`../x`, `/etc`, empty, hidden, long)."""
+    if len(name) > MAX_ENV_NAME:
+        raise ConfigError(
+            f"environment name is too long ({len(name)} characters, at most {MAX_ENV_NAME})",
+            hint="use a plain folder name under terraform/environments/, such as dev",
+        )
     if not name or not _ENV_NAME.fullmatch(name) or name in {".", ".."}:
         raise ConfigError(
             f"{name!r} is not a valid environment name",

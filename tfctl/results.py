@@ -8,6 +8,21 @@ from pathlib import Path
 from typing import Any
 
 ACTIONS = ("create", "update", "delete", "replace", "read", "noop")
+# `terraform show -json PLAN` writes actions as lists; these are the ones tfctl names
+_PLAN_ACTIONS = {
+    ("create",): "create",
+    ("update",): "update",
+    ("delete",): "delete",
+    ("delete", "create"): "replace",
+    ("create", "delete"): "replace",
+    ("read",): "read",
+    ("no-op",): "noop",
+}
+
+
+def _action_order(change: ResourceChange) -> tuple[int, str]:
+    order = ACTIONS.index(change.action) if change.action in ACTIONS else len(ACTIONS)
+    return (order, change.address)
 
 
 @dataclass(frozen=True)
@@ -109,12 +124,67 @@ class PlanResult:
                 for name, item in (event.get("outputs") or {}).items():
                     if isinstance(item, Mapping) and item.get("action", "noop") != "noop":
                         outputs.append(str(name))
-        ordered = tuple(
-            sorted(changes.values(), key=lambda c: (ACTIONS.index(c.action), c.address))
-        )
+        ordered = tuple(sorted(changes.values(), key=_action_order))
         return cls(
             environment=environment,
             changes=ordered,
+            plan_file=plan_file,
+            output_changes=tuple(outputs),
+            drifted=tuple(drifted),
+            destroy=destroy,
+            **totals,
+        )
+
+
+    @classmethod
+    def from_plan_document(
+        cls,
+        environment: str,
+        document: Mapping[str, Any],
+        *,
+        plan_file: Path | None = None,
+        destroy: bool = False,
+    ) -> PlanResult:
+        """Build from `terraform show -json PLAN`: what the plan file itself will do.
+
+        Raises ValueError when the document is not a plan (no `resource_changes` list).
+        """
+        entries = document.get("resource_changes", [])
+        if not isinstance(entries, list) or "format_version" not in document:
+            raise ValueError("not a terraform plan document")
+        changes: list[ResourceChange] = []
+        totals = {"add": 0, "change": 0, "remove": 0}
+        for entry in entries:
+            actions = tuple(str(a) for a in entry.get("change", {}).get("actions", ()))
+            action = _PLAN_ACTIONS.get(actions, "-".join(actions) or "noop")
+            if action == "noop":
+                continue
+            managed = entry.get("mode", "managed") == "managed"
+            changes.append(
+                ResourceChange(
+                    address=str(entry.get("address", "")),
+                    resource_type=str(entry.get("type", "")),
+                    action=action,
+                )
+            )
+            if managed:
+                totals["add"] += action in {"create", "replace"}
+                totals["change"] += action == "update"
+                totals["remove"] += action in {"delete", "replace"}
+        outputs = [
+            str(name)
+            for name, item in sorted((document.get("output_changes") or {}).items())
+            if isinstance(item, Mapping)
+            and tuple(item.get("actions", ("no-op",))) not in {("no-op",), ()}
+        ]
+        drifted = [
+            str(entry.get("address", ""))
+            for entry in document.get("resource_drift") or ()
+            if isinstance(entry, Mapping)
+        ]
+        return cls(
+            environment=environment,
+            changes=tuple(sorted(changes, key=_action_order)),
             plan_file=plan_file,
             output_changes=tuple(outputs),
             drifted=tuple(drifted),

@@ -5,8 +5,11 @@ and which destructive changes need to be named explicitly.
   types the environment's name; without one, only `--auto-approve` with a saved plan is accepted.
 - A saved plan carries metadata beside it (`<plan>.tfctl.json`): the environment, a content hash of
   the root configuration, its local modules, its tfvars and the rendered backend settings, the
-  plan file's own sha256 and the creation time. A plan of another environment, a changed
-  configuration, a replaced plan file or an old plan is refused.
+  plan file's own sha256, the creation time and whether it was applied, signed (HMAC-SHA256) with
+  a per-user key kept 0600 in ~/.config/tfctl/plan-key. A plan of another environment, a changed
+  configuration, a replaced plan file, an old or used plan, or edited metadata is refused.
+- What a saved plan does (the summary shown, the changes the guards judge) is read from the plan
+  file itself with `terraform show -json`, never from the metadata.
 - In a protected environment, deleting or replacing a stateful resource (settings.
   stateful_resource_types) is refused unless each address is named with `--allow-destroy ADDR`.
 """
@@ -15,11 +18,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import hmac
 import json
 import os
 import re
+import secrets
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
@@ -31,9 +36,10 @@ from tfctl.results import PlanResult, ResourceChange
 
 if TYPE_CHECKING:
     from tfctl.environment import Environment
+    from tfctl.settings import Settings
 
 METADATA_SUFFIX = ".tfctl.json"
-METADATA_FORMAT = 1
+METADATA_FORMAT = 2
 #: A plan dated this far in the future means a wrong clock: refused like a stale one.
 CLOCK_SKEW_SECONDS = 300
 
@@ -94,6 +100,63 @@ def approval_mode(
         return Approval.TYPE_NAME
     raise PlanRefusedError(
         f"no terminal to confirm {action} of protected environment {environment}", hint=how
+    )
+
+
+def typed_name_matches(answer: str, environment: str) -> bool:
+    """True only when `answer` is the environment's name exactly: surrounding blanks aside, no
+    case folding and no Unicode normalisation (`PROD` or a Cyrillic look-alike is not `prod`)."""
+    return answer.strip() == environment
+
+
+#: Environment names whose protection tfctl expects; unprotecting one is said on every change.
+ALWAYS_PROTECTED = ("prod",)
+
+
+def protection_warning(environment: str, settings: Settings) -> str | None:
+    """A warning when `environment` is one protected by default (or named prod) but the
+    settings leave it unprotected; None when nothing was removed."""
+    expected = set(ALWAYS_PROTECTED) | set(type(settings)().protected_environments)
+    if environment not in expected or settings.is_protected(environment):
+        return None
+    origin = settings.sources.get("protected_environments", "default")
+    shown = ", ".join(settings.protected_environments) or "none"
+    return (
+        f"{environment} is NOT protected: protected_environments from {origin} is [{shown}]; "
+        "changes need no typed name and --auto-approve needs no saved plan"
+    )
+
+
+def confirm_protected(
+    environment: str,
+    action: str,
+    *,
+    interactive: bool,
+    yes: bool,
+    confirm: str | None,
+    ask: Callable[[str], str],
+) -> bool:
+    """The confirmation of a protected environment's `state restore` or `unlock`.
+
+    `--yes --confirm ENV` (the exact name) is accepted with or without a terminal; otherwise a
+    terminal asks for the typed name; otherwise the action is refused.
+    """
+    if confirm is not None:
+        if not typed_name_matches(confirm, environment):
+            raise PlanRefusedError(
+                f"--confirm {confirm!r} does not name {environment}",
+                hint=f"pass --confirm {environment}",
+            )
+        if yes:
+            return True
+    if interactive:
+        return typed_name_matches(
+            ask(f"{environment} is protected. Type its name to {action}"), environment
+        )
+    raise PlanRefusedError(
+        f"{environment} is protected: without a terminal, {action} needs --yes --confirm "
+        f"{environment}",
+        hint=f"pass --yes --confirm {environment}",
     )
 
 
@@ -207,15 +270,87 @@ def content_hash(parts: Mapping[str, str]) -> str:
 
 # -- saved plan metadata ----------------------------------------------------------------------
 
+#: The per-user key that signs saved-plan metadata, and the record of plans already applied.
+PLAN_KEY_FILE = "plan-key"
+USED_PLANS_FILE = "used-plans"
+_KEY_BYTES = 32
+
 
 def metadata_path(plan_file: Path) -> Path:
     """Where the metadata of `plan_file` lives: beside it, `<name>.tfctl.json`."""
     return plan_file.with_name(plan_file.name + METADATA_SUFFIX)
 
 
+def config_dir(environ: Mapping[str, str]) -> Path:
+    """tfctl's per-user folder: $XDG_CONFIG_HOME/tfctl, else ~/.config/tfctl (outside any repo)."""
+    base = environ.get("XDG_CONFIG_HOME") or os.path.join(
+        environ.get("HOME") or str(Path.home()), ".config"
+    )
+    return Path(base) / "tfctl"
+
+
+def _private_dir(environ: Mapping[str, str]) -> Path:
+    folder = config_dir(environ)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def _check_private(path: Path, handle: int) -> None:
+    info = os.fstat(handle)
+    if info.st_mode & 0o077 or info.st_uid != os.getuid():
+        raise ConfigError(
+            f"{path} is readable or writable by others; saved plans cannot be trusted",
+            hint=f"chmod 600 {path}, or delete it and make the plans again",
+        )
+
+
+def plan_key(environ: Mapping[str, str], *, create: bool = False) -> bytes:
+    """The per-user HMAC key (0600, created on first use when `create`) for plan metadata."""
+    path = config_dir(environ) / PLAN_KEY_FILE
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        if not create:
+            raise PlanRefusedError(
+                f"no plan-signing key at {path}: the plan was not made by tfctl for this user",
+                hint="make the plan again with tfctl plan ENV --out FILE",
+            ) from None
+        folder = _private_dir(environ)
+        key = secrets.token_bytes(_KEY_BYTES)
+        try:
+            fd = os.open(folder / PLAN_KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another tfctl created it first: use theirs
+            return plan_key(environ)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(key.hex() + "\n")
+        return key
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+    with os.fdopen(fd, "r", encoding="ascii", errors="replace") as handle:
+        _check_private(path, handle.fileno())
+        text = handle.read().strip()
+    try:
+        key = bytes.fromhex(text)
+    except ValueError:
+        key = b""
+    if len(key) < _KEY_BYTES:
+        raise ConfigError(f"{path} is corrupt", hint="delete it and make the plans again")
+    return key
+
+
+def _sign(key: bytes, document: Mapping[str, Any]) -> str:
+    body = {name: value for name, value in document.items() if name != "hmac"}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return hmac.new(key, canonical, hashlib.sha256).hexdigest()
+
+
 @dataclass(frozen=True)
 class PlanMetadata:
-    """What tfctl records beside a saved plan. Holds no secret (addresses and hashes only)."""
+    """What tfctl records beside a saved plan, signed with the user's key (see plan_key).
+
+    It holds no secret and no summary of changes: what a plan does is read from the plan file
+    itself (`terraform show -json`) when it is applied.
+    """
 
     environment: str
     created: float
@@ -223,7 +358,6 @@ class PlanMetadata:
     parts: Mapping[str, str]
     plan_sha256: str
     destroy: bool
-    plan: PlanResult
     used: str | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -237,31 +371,12 @@ class PlanMetadata:
             "parts": dict(self.parts),
             "plan_sha256": self.plan_sha256,
             "destroy": self.destroy,
-            "summary": self.plan.to_json(),
         }
 
     @classmethod
-    def from_json(cls, document: Mapping[str, Any], plan_file: Path) -> PlanMetadata:
+    def from_json(cls, document: Mapping[str, Any]) -> PlanMetadata:
         if document.get("format") != METADATA_FORMAT:
             raise ValueError("unknown metadata format")
-        summary = document["summary"]
-        changes = tuple(
-            ResourceChange(
-                address=str(c["address"]), resource_type=str(c["type"]), action=str(c["action"])
-            )
-            for c in summary["changes"]
-        )
-        plan = PlanResult(
-            environment=str(document["environment"]),
-            changes=changes,
-            add=int(summary["add"]),
-            change=int(summary["change"]),
-            remove=int(summary["destroy"]),
-            plan_file=plan_file,
-            output_changes=tuple(str(name) for name in summary.get("output_changes", ())),
-            drifted=tuple(str(name) for name in summary.get("drifted", ())),
-            destroy=bool(document["destroy"]),
-        )
         return cls(
             environment=str(document["environment"]),
             created=float(document["created_unix"]),
@@ -269,15 +384,18 @@ class PlanMetadata:
             parts={str(k): str(v) for k, v in dict(document["parts"]).items()},
             plan_sha256=str(document["plan_sha256"]),
             destroy=bool(document["destroy"]),
-            plan=plan,
             used=str(document["used"]) if document.get("used") else None,
         )
 
 
 def write_plan_metadata(
-    plan: PlanResult, parts: Mapping[str, str], *, created: float | None = None
+    plan: PlanResult,
+    parts: Mapping[str, str],
+    *,
+    environ: Mapping[str, str],
+    created: float | None = None,
 ) -> Path:
-    """Write the metadata of a saved plan beside it (mode 0600); returns its path."""
+    """Write the signed metadata of a saved plan beside it (mode 0600); returns its path."""
     assert plan.plan_file is not None
     meta = PlanMetadata(
         environment=plan.environment,
@@ -286,49 +404,99 @@ def write_plan_metadata(
         parts=dict(parts),
         plan_sha256=_file_digest(plan.plan_file),
         destroy=plan.destroy,
-        plan=plan,
     )
-    return _write_metadata(meta, plan.plan_file)
+    return _write_metadata(meta, plan.plan_file, plan_key(environ, create=True))
 
 
-def _write_metadata(meta: PlanMetadata, plan_file: Path) -> Path:
+def _write_metadata(meta: PlanMetadata, plan_file: Path, key: bytes) -> Path:
     path = metadata_path(plan_file)
+    document = meta.to_json()
+    document["hmac"] = _sign(key, document)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(meta.to_json(), handle, indent=2, sort_keys=True)
+        json.dump(document, handle, indent=2, sort_keys=True)
         handle.write("\n")
     return path
 
 
-def mark_used(plan_file: Path) -> None:
+def _used_plans(environ: Mapping[str, str]) -> set[str]:
+    path = config_dir(environ) / USED_PLANS_FILE
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        return set()
+    with os.fdopen(fd, "r", encoding="ascii", errors="replace") as handle:
+        _check_private(path, handle.fileno())
+        return {line.split()[0] for line in handle if line.strip()}
+
+
+def mark_used(plan_file: Path, *, environ: Mapping[str, str]) -> None:
     """Record that this saved plan is being applied, so it is never applied twice.
 
     Terraform refuses a replayed plan only when state existed at plan time; a plan made against
-    empty state would happily create everything a second time.
+    empty state would happily create everything a second time. The record is kept twice: in the
+    signed metadata, and in the user's used-plans list (a restored older copy of the metadata
+    is refused too).
     """
-    meta = read_plan_metadata(plan_file)
+    meta = read_plan_metadata(plan_file, environ=environ)
+    if _file_digest(plan_file) != meta.plan_sha256:
+        raise PlanRefusedError(f"{plan_file.name} changed after tfctl saved it")
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    _write_metadata(dataclasses.replace(meta, used=now), plan_file)
+    fd = os.open(
+        _private_dir(environ) / USED_PLANS_FILE, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600
+    )
+    with os.fdopen(fd, "a", encoding="ascii") as handle:
+        handle.write(f"{meta.plan_sha256} {now}\n")
+    _write_metadata(dataclasses.replace(meta, used=now), plan_file, plan_key(environ))
 
 
-def read_plan_metadata(plan_file: Path) -> PlanMetadata:
-    """The metadata beside `plan_file`, or PlanRefusedError when it is missing or unreadable."""
+def read_plan_metadata(plan_file: Path, *, environ: Mapping[str, str]) -> PlanMetadata:
+    """The metadata beside `plan_file` once its signature checks, else PlanRefusedError."""
     if not plan_file.is_file():
         raise ConfigError(
             f"plan file {plan_file} does not exist", hint="make one with tfctl plan ENV --out FILE"
         )
     path = metadata_path(plan_file)
+    again = "plan again: tfctl plan ENV --out FILE"
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
-        return PlanMetadata.from_json(document, plan_file)
+        if not isinstance(document, dict):
+            raise ValueError("not an object")
     except FileNotFoundError:
         raise PlanRefusedError(
             f"{plan_file.name} was not made by tfctl (no {path.name} beside it)",
             hint="make the plan with tfctl plan ENV --out FILE",
         ) from None
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError):
+        raise PlanRefusedError(f"{path.name} is unreadable or corrupt", hint=again) from None
+    signature = document.get("hmac")
+    if not isinstance(signature, str) or not hmac.compare_digest(
+        signature, _sign(plan_key(environ), document)
+    ):
         raise PlanRefusedError(
-            f"{path.name} is unreadable or corrupt", hint="plan again: tfctl plan ENV --out FILE"
+            f"{path.name} was altered or not written by tfctl for this user (bad signature)",
+            hint=again,
+        )
+    try:
+        return PlanMetadata.from_json(document)
+    except (ValueError, KeyError, TypeError):
+        raise PlanRefusedError(f"{path.name} is unreadable or corrupt", hint=again) from None
+
+
+def summarize_saved_plan(env: Environment, plan_file: Path, *, destroy: bool) -> PlanResult:
+    """What the plan file itself will do, from `terraform show -json PLAN` (masked).
+
+    The guards judge this, never a summary written beside the plan: that one could be edited.
+    """
+    document = env.project.masker.mask_json(env.terraform().show_plan(plan_file))
+    try:
+        return PlanResult.from_plan_document(
+            env.name, document, plan_file=plan_file, destroy=destroy
+        )
+    except (ValueError, TypeError, AttributeError):
+        raise PlanRefusedError(
+            f"{plan_file.name} is not a terraform plan terraform can read",
+            hint=f"plan again: tfctl plan {env.name} --out FILE",
         ) from None
 
 
@@ -339,14 +507,18 @@ def check_saved_plan(
     destroy: bool = False,
     now: float | None = None,
     max_age_minutes: int | None = None,
-) -> PlanResult:
+) -> PlanMetadata:
     """Accept a saved plan for `env`, or refuse it (PlanRefusedError) when it was made for another
     environment, is of the wrong kind, was replaced, is too old, or the configuration, modules,
-    tfvars or backend settings changed since. Returns the plan's summary from its metadata."""
-    meta = read_plan_metadata(plan_file)
+    tfvars or backend settings changed since, or its signed metadata was altered. Returns the
+    metadata; what the plan does comes from summarize_saved_plan (the plan file itself)."""
+    environ = env.project.environ
+    meta = read_plan_metadata(plan_file, environ=environ)
     again = f"plan again: tfctl plan {env.name}{' --destroy' if destroy else ''} --out FILE"
     if meta.used is not None:
         raise PlanRefusedError(f"{plan_file.name} was already applied at {meta.used}", hint=again)
+    if meta.plan_sha256 in _used_plans(environ):
+        raise PlanRefusedError(f"{plan_file.name} was already applied", hint=again)
     if meta.environment != env.name:
         raise PlanRefusedError(
             f"{plan_file.name} was made for {meta.environment}, not {env.name}", hint=again
@@ -380,4 +552,4 @@ def check_saved_plan(
             f"since {plan_file.name} was made",
             hint=again,
         )
-    return meta.plan
+    return meta

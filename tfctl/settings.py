@@ -31,7 +31,8 @@ class Settings:
     lock_table: str = "salla-analytics-terraform-locks"
     region: str = "us-east-1"
     protected_environments: tuple[str, ...] = ("prod",)
-    terraform_bin: str = "terraform"
+    #: A path, a command on PATH, or "bundled"; None: `terraform` on PATH, else the bundled one.
+    terraform_bin: str | None = None
     plugin_cache_dir: Path | None = None
     lock_timeout: str = "2m"
     retries: int = 3
@@ -51,6 +52,27 @@ def _as_str(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError("a non-empty string")
     return value.strip()
+
+
+def _as_bucket(value: Any) -> str:
+    # validated on every command, not only by bootstrap: a bad name must not reach terraform
+    from tfctl.backend_names import bucket_name_problem
+
+    name = _as_str(value)
+    problem = bucket_name_problem(name)
+    if problem:
+        raise ValueError(f"a valid S3 bucket name ({problem})")
+    return name
+
+
+def _as_table(value: Any) -> str:
+    from tfctl.backend_names import table_name_problem
+
+    name = _as_str(value)
+    problem = table_name_problem(name)
+    if problem:
+        raise ValueError(f"a valid DynamoDB table name ({problem})")
+    return name
 
 
 def _as_optional_str(value: Any) -> str | None:
@@ -106,11 +128,11 @@ def _as_duration(value: Any) -> str:
 
 
 _CONVERTERS: dict[str, Callable[[Any], Any]] = {
-    "state_bucket": _as_str,
-    "lock_table": _as_str,
+    "state_bucket": _as_bucket,
+    "lock_table": _as_table,
     "region": _as_str,
     "protected_environments": _as_names,
-    "terraform_bin": _as_str,
+    "terraform_bin": _as_optional_str,
     "plugin_cache_dir": _as_path,
     "lock_timeout": _as_duration,
     "retries": _as_int,

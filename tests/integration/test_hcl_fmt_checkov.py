@@ -89,9 +89,29 @@ def test_checkov_passes_on_the_terraform_tree(checkov_bin: Path) -> None:
     assert failed == []
     assert all(r.get("summary", {}).get("parsing_errors", 0) == 0 for r in reports)
     passed = {c["check_id"] for c in results(reports, "passed_checks")}
-    assert {"CKV2_TFCTL_1", "CKV2_TFCTL_2"} <= passed
+    assert {"CKV2_TFCTL_1", "CKV2_TFCTL_2", "CKV2_TFCTL_3"} <= passed
     for check in results(reports, "skipped_checks"):
         assert (check.get("check_result", {}).get("suppress_comment") or "").strip(), check
+
+
+CLICKHOUSE_SERVICE = """
+resource "clickhouse_service" "{name}" {{
+  name           = "x"
+  cloud_provider = "aws"
+  region         = "us-east-1"
+  ip_access      = []
+{password}}}
+"""
+DATABASE_USER = """
+resource "clickhousedbops_user" "{name}" {{
+  name = "{name}"
+{password}}}
+"""
+
+
+def failed_resources(checkov_bin: Path, directory: Path, check_id: str) -> set[str]:
+    reports = checkov(checkov_bin, directory)
+    return {c["resource"] for c in results(reports, "failed_checks") if c["check_id"] == check_id}
 
 
 def test_checkov_fails_on_plaintext_password_and_disabled_tls(
@@ -102,11 +122,37 @@ def test_checkov_fails_on_plaintext_password_and_disabled_tls(
     )
     (tmp_path / "main.tf").write_text(
         'resource "upstash_redis_database" "this" {\n'
-        '  database_name = "x"\n  region = "global"\n  tls = false\n}\n\n'
-        'resource "clickhouse_service" "this" {\n'
-        '  name = "x"\n  cloud_provider = "aws"\n  region = "us-east-1"\n'
-        "  ip_access = []\n"
-        '  password = "not-a-real-password"\n}\n'
+        '  database_name = "x"\n  region = "global"\n  tls = false\n}\n'
+        + CLICKHOUSE_SERVICE.format(name="this", password='  password = "not-a-real-password"\n')
     )
     failed = {c["check_id"] for c in results(checkov(checkov_bin, tmp_path), "failed_checks")}
     assert {"CKV2_TFCTL_1", "CKV2_TFCTL_2"} <= failed
+
+
+def test_checkov_requires_write_only_passwords(checkov_bin: Path, tmp_path: Path) -> None:
+    """Only the write-only forms pass: a hash or a value would be stored in state."""
+    services = {
+        "hash": '  password_hash = "aGFzaA=="\n',
+        "plain": '  password = "not-a-real-password"\n',
+        "no_version": "  password_wo = var.p\n",
+        "hash_and_wo": '  password_hash = "aGFzaA=="\n  password_wo = var.p\n'
+        "  password_wo_version = 1\n",
+        "write_only": "  password_wo = var.p\n  password_wo_version = 1\n",
+    }
+    users = {
+        "legacy": "  password_sha256_hash = sha256(var.p)\n",
+        "value": "  auth {\n    sha256_hash {\n      value = sha256(var.p)\n    }\n  }\n",
+        "write_only": "  auth {\n    sha256_hash {\n      value_wo = sha256(var.p)\n"
+        "      value_wo_version = 1\n    }\n  }\n",
+    }
+    (tmp_path / "main.tf").write_text(
+        'variable "p" {\n  type = string\n}\n'
+        + "".join(CLICKHOUSE_SERVICE.format(name=n, password=p) for n, p in services.items())
+        + "".join(DATABASE_USER.format(name=n, password=p) for n, p in users.items())
+    )
+    assert failed_resources(checkov_bin, tmp_path, "CKV2_TFCTL_2") == {
+        f"clickhouse_service.{name}" for name in services if name != "write_only"
+    }
+    assert failed_resources(checkov_bin, tmp_path, "CKV2_TFCTL_3") == {
+        f"clickhousedbops_user.{name}" for name in users if name != "write_only"
+    }

@@ -1,4 +1,4 @@
-"""Variable validation proven with the real terraform binary.
+"""Variable validation proven with the real terraform binary (>= 1.11, as the roots require).
 
 Variables need no provider, so each case copies one `variables.tf` alone into a temporary root and
 runs `terraform plan -input=false -no-color` with values from var files: bad values must fail with
@@ -12,16 +12,20 @@ import os
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.harness import terraform_version
 
 pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parents[2]
 TERRAFORM = REPO / "terraform"
 STRONG = "Str0ng!Passw0rd-x"
+SECRET_NAME = re.compile(r"(password|token)$")
 TAGS = {"project": "salla-analytics", "environment": "dev", "owner": "data", "cost_center": "cc-1"}
 ENV_SECRETS = {
     "clickhouse_admin_password": STRONG,
@@ -31,6 +35,16 @@ ENV_SECRETS = {
 }
 
 
+@pytest.fixture(scope="module")
+def terraform(terraform_bin: Path) -> Path:
+    """terraform_bin, checked to be new enough for ephemeral variables and write-only attributes."""
+    version = terraform_version(terraform_bin)
+    assert version is not None and version >= (1, 11, 0), (
+        f"the roots need Terraform >= 1.11; {terraform_bin} is {version}"
+    )
+    return terraform_bin
+
+
 def plan_variables(
     terraform_bin: Path,
     tmp_path: Path,
@@ -38,19 +52,28 @@ def plan_variables(
     values: dict[str, Any],
     *,
     var_files: tuple[Path, ...] = (),
+    out: Path | None = None,
 ) -> tuple[int, str]:
-    """Plan a root holding only `variables_tf`; return (exit code, whitespace-normalised output)."""
+    """Plan a root holding only `variables_tf`; return (exit code, whitespace-normalised output).
+
+    Secret values travel as TF_VAR_ variables, as tfctl sends them: Terraform quotes the source
+    line of a var file in its diagnostics, which would print them.
+    """
     root = tmp_path / "root"
     root.mkdir(exist_ok=True)
     shutil.copy(variables_tf, root / "variables.tf")
+    secrets = {k: v for k, v in values.items() if SECRET_NAME.search(k) and isinstance(v, str)}
     overrides = tmp_path / "values.tfvars.json"
-    overrides.write_text(json.dumps(values))
+    overrides.write_text(json.dumps({k: v for k, v in values.items() if k not in secrets}))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_VAR_", "TF_CLI_ARGS"))}
     env.update(
         TF_IN_AUTOMATION="1", TF_DATA_DIR=str(tmp_path / ".terraform"), CHECKPOINT_DISABLE="1"
     )
+    env.update({f"TF_VAR_{name}": value for name, value in secrets.items()})
     argv = [str(terraform_bin), "plan", "-input=false", "-no-color", "-lock=false"]
     argv += [f"-var-file={path}" for path in (*var_files, overrides)]
+    if out is not None:
+        argv.append(f"-out={out}")
     proc = subprocess.run(argv, cwd=root, env=env, capture_output=True, text=True, timeout=60)
     return proc.returncode, " ".join((proc.stdout + proc.stderr).split())
 
@@ -78,14 +101,12 @@ WAREHOUSE_GOOD = {
 }
 
 
-def test_warehouse_accepts_good_values(terraform_bin: Path, tmp_path: Path) -> None:
+def test_warehouse_accepts_good_values(terraform: Path, tmp_path: Path) -> None:
     values = {**WAREHOUSE_GOOD, "backup_start_time": "02:00"}
-    assert_plans_cleanly(*plan_variables(terraform_bin, tmp_path, WAREHOUSE, values))
+    assert_plans_cleanly(*plan_variables(terraform, tmp_path, WAREHOUSE, values))
 
 
-def test_warehouse_rejects_each_bad_value_with_its_message(
-    terraform_bin: Path, tmp_path: Path
-) -> None:
+def test_warehouse_rejects_each_bad_value_with_its_message(terraform: Path, tmp_path: Path) -> None:
     bad = {
         "service_name": "Salla_Analytics",
         "cloud_provider": "digitalocean",
@@ -95,9 +116,11 @@ def test_warehouse_rejects_each_bad_value_with_its_message(
         "backup_retention_period_in_hours": 100,
         "backup_start_time": "02:30",
         "idle_timeout_minutes": 2,
+        "admin_password_version": 1.5,
+        "min_replica_memory_gb": 32,
         "tags": {"project": "p", "environment": "dev", "owner": "o"},
     }
-    code, output = plan_variables(terraform_bin, tmp_path, WAREHOUSE, bad)
+    code, output = plan_variables(terraform, tmp_path, WAREHOUSE, bad)
     assert code == 1
     assert_rejected(
         output,
@@ -109,21 +132,34 @@ def test_warehouse_rejects_each_bad_value_with_its_message(
         "The backup_retention_period_in_hours must be one of 24, 48, 72,",
         "The backup_start_time must be null or a whole UTC hour in HH:00 form",
         "The idle_timeout_minutes must be a whole number of at least 5.",
+        "The admin_password_version must be a whole number of at least 1.",
+        "The max_replica_memory_gb must not be less than min_replica_memory_gb.",
         "The tags must contain the keys project, environment, owner and cost_center.",
     )
+    # min_replica_memory_gb is a good value: the cross-variable rule fails on max_replica_memory_gb.
     assert output.count("Error: Invalid value for variable") == len(bad)
     assert "weakpass" not in output
+
+
+def test_module_inputs_take_their_defaults_for_null(terraform: Path, tmp_path: Path) -> None:
+    """nullable = false: an explicit null is the default, not a crash inside a validation."""
+    values = {
+        **WAREHOUSE_GOOD,
+        "ip_allow_list": None,
+        "backup_period_in_hours": None,
+        "admin_password_version": None,
+        "idle_scaling": None,
+    }
+    assert_plans_cleanly(*plan_variables(terraform, tmp_path, WAREHOUSE, values))
 
 
 @pytest.mark.parametrize(
     "password",
     ["Sh0rt!pass", "alllowercase1!", "ALLUPPERCASE1!", "NoDigitsHere!!", "NoSpecial1234abc"],
 )
-def test_warehouse_rejects_weak_passwords(
-    terraform_bin: Path, tmp_path: Path, password: str
-) -> None:
+def test_warehouse_rejects_weak_passwords(terraform: Path, tmp_path: Path, password: str) -> None:
     code, output = plan_variables(
-        terraform_bin, tmp_path, WAREHOUSE, {**WAREHOUSE_GOOD, "admin_password": password}
+        terraform, tmp_path, WAREHOUSE, {**WAREHOUSE_GOOD, "admin_password": password}
     )
     assert code == 1
     assert_rejected(output, "The admin_password must have at least 12 characters")
@@ -138,19 +174,17 @@ MESSAGING = TERRAFORM / "modules" / "async_messaging" / "variables.tf"
 ACCESS = TERRAFORM / "modules" / "database_access" / "variables.tf"
 
 
-def test_cache_accepts_good_values(terraform_bin: Path, tmp_path: Path) -> None:
+def test_cache_accepts_good_values(terraform: Path, tmp_path: Path) -> None:
     values = {
         "database_name": "salla-cache-dev",
         "read_regions": ["eu-west-1"],
         "ip_allow_list": ["203.0.113.0/24"],
         "budget": 50,
     }
-    assert_plans_cleanly(*plan_variables(terraform_bin, tmp_path, CACHE, values))
+    assert_plans_cleanly(*plan_variables(terraform, tmp_path, CACHE, values))
 
 
-def test_cache_rejects_plaintext_bad_cidr_and_bad_names(
-    terraform_bin: Path, tmp_path: Path
-) -> None:
+def test_cache_rejects_plaintext_bad_cidr_and_bad_names(terraform: Path, tmp_path: Path) -> None:
     bad = {
         "database_name": "Salla Cache",
         "primary_region": "virginia",
@@ -158,7 +192,7 @@ def test_cache_rejects_plaintext_bad_cidr_and_bad_names(
         "ip_allow_list": ["not-a-cidr"],
         "budget": 0,
     }
-    code, output = plan_variables(terraform_bin, tmp_path, CACHE, bad)
+    code, output = plan_variables(terraform, tmp_path, CACHE, bad)
     assert code == 1
     assert_rejected(
         output,
@@ -170,20 +204,20 @@ def test_cache_rejects_plaintext_bad_cidr_and_bad_names(
     )
 
 
-def test_messaging_accepts_good_topics(terraform_bin: Path, tmp_path: Path) -> None:
+def test_messaging_accepts_good_topics(terraform: Path, tmp_path: Path) -> None:
     values = {
         "topics": {"cdc-dev": ["https://ingest.example.com/cdc"], "orders_v1.dlq": ["https://a.b"]},
         "qstash_token": "token",
     }
-    assert_plans_cleanly(*plan_variables(terraform_bin, tmp_path, MESSAGING, values))
+    assert_plans_cleanly(*plan_variables(terraform, tmp_path, MESSAGING, values))
 
 
-def test_messaging_rejects_bad_topics_and_empty_token(terraform_bin: Path, tmp_path: Path) -> None:
+def test_messaging_rejects_bad_topics_and_empty_token(terraform: Path, tmp_path: Path) -> None:
     bad = {
         "topics": {"CDC Dev": ["http://ingest.example.com/cdc"], "empty": []},
         "qstash_token": "  ",
     }
-    code, output = plan_variables(terraform_bin, tmp_path, MESSAGING, bad)
+    code, output = plan_variables(terraform, tmp_path, MESSAGING, bad)
     assert code == 1
     assert_rejected(
         output,
@@ -194,26 +228,32 @@ def test_messaging_rejects_bad_topics_and_empty_token(terraform_bin: Path, tmp_p
     )
 
 
-def test_messaging_rejects_an_empty_topic_map(terraform_bin: Path, tmp_path: Path) -> None:
+def test_messaging_rejects_an_empty_topic_map(terraform: Path, tmp_path: Path) -> None:
     code, output = plan_variables(
-        terraform_bin, tmp_path, MESSAGING, {"topics": {}, "qstash_token": "t"}
+        terraform, tmp_path, MESSAGING, {"topics": {}, "qstash_token": "t"}
     )
     assert code == 1
     assert_rejected(output, "The topics map must name at least one topic.")
 
 
 def test_database_access_validates_passwords_and_privileges(
-    terraform_bin: Path, tmp_path: Path
+    terraform: Path, tmp_path: Path
 ) -> None:
-    good = {"app_user_password": STRONG, "cdc_user_password": STRONG}
-    assert_plans_cleanly(*plan_variables(terraform_bin, tmp_path, ACCESS, good))
+    good = {
+        "app_user_password": STRONG,
+        "cdc_user_password": STRONG,
+        "cdc_user_password_version": 7,
+    }
+    assert_plans_cleanly(*plan_variables(terraform, tmp_path, ACCESS, good))
     bad = {
         "app_user_password": "password",
         "cdc_user_password": "Password1",
         "writer_privileges": ["ALL"],
         "database_name": "Analytics-DB",
+        "app_user_password_version": 0,
+        "cdc_user_password_version": 2**31,
     }
-    code, output = plan_variables(terraform_bin, tmp_path, ACCESS, bad)
+    code, output = plan_variables(terraform, tmp_path, ACCESS, bad)
     assert code == 1
     assert_rejected(
         output,
@@ -221,6 +261,8 @@ def test_database_access_validates_passwords_and_privileges(
         "The cdc_user_password must have at least 12 characters",
         "ALL cannot be granted on ClickHouse Cloud.",
         "The database_name must be a lowercase identifier",
+        "The app_user_password_version must be a whole number from 1 to 2147483647.",
+        "The cdc_user_password_version must be a whole number from 1 to 2147483647.",
     )
 
 
@@ -233,9 +275,9 @@ def env_paths(name: str) -> tuple[Path, Path]:
 
 
 @pytest.mark.parametrize("name", ["dev", "prod"])
-def test_environment_tfvars_pass_validation(terraform_bin: Path, tmp_path: Path, name: str) -> None:
+def test_environment_tfvars_pass_validation(terraform: Path, tmp_path: Path, name: str) -> None:
     variables, tfvars = env_paths(name)
-    result = plan_variables(terraform_bin, tmp_path, variables, ENV_SECRETS, var_files=(tfvars,))
+    result = plan_variables(terraform, tmp_path, variables, ENV_SECRETS, var_files=(tfvars,))
     assert_plans_cleanly(*result)
 
 
@@ -249,23 +291,23 @@ def test_environment_tfvars_pass_validation(terraform_bin: Path, tmp_path: Path,
     ],
 )
 def test_prod_rejects_an_empty_or_open_allow_list(
-    terraform_bin: Path, tmp_path: Path, allow_list: list[str], message: str
+    terraform: Path, tmp_path: Path, allow_list: list[str], message: str
 ) -> None:
     variables, tfvars = env_paths("prod")
     values = {**ENV_SECRETS, "production_allow_list": allow_list}
-    code, output = plan_variables(terraform_bin, tmp_path, variables, values, var_files=(tfvars,))
+    code, output = plan_variables(terraform, tmp_path, variables, values, var_files=(tfvars,))
     assert code == 1
     assert_rejected(output, message)
 
 
-def test_prod_rejects_short_retention_and_missing_tags(terraform_bin: Path, tmp_path: Path) -> None:
+def test_prod_rejects_short_retention_and_missing_tags(terraform: Path, tmp_path: Path) -> None:
     variables, tfvars = env_paths("prod")
     values = {
         **ENV_SECRETS,
         "backup_retention_period_in_hours": 48,
         "tags": {"project": "p", "environment": "prod", "cost_center": "c"},
     }
-    code, output = plan_variables(terraform_bin, tmp_path, variables, values, var_files=(tfvars,))
+    code, output = plan_variables(terraform, tmp_path, variables, values, var_files=(tfvars,))
     assert code == 1
     assert_rejected(
         output,
@@ -275,7 +317,7 @@ def test_prod_rejects_short_retention_and_missing_tags(terraform_bin: Path, tmp_
 
 
 def test_dev_rejects_long_retention_bad_cidr_and_unknown_period(
-    terraform_bin: Path, tmp_path: Path
+    terraform: Path, tmp_path: Path
 ) -> None:
     variables, tfvars = env_paths("dev")
     values = {
@@ -285,7 +327,7 @@ def test_dev_rejects_long_retention_bad_cidr_and_unknown_period(
         "ip_allow_list": ["0.0.0.0/0", "192.168.1.1"],
         "tags": {"project": "p", "environment": "dev", "owner": "o", "cost_center": " "},
     }
-    code, output = plan_variables(terraform_bin, tmp_path, variables, values, var_files=(tfvars,))
+    code, output = plan_variables(terraform, tmp_path, variables, values, var_files=(tfvars,))
     assert code == 1
     assert_rejected(
         output,
@@ -297,20 +339,39 @@ def test_dev_rejects_long_retention_bad_cidr_and_unknown_period(
 
 
 @pytest.mark.parametrize("name", ["dev", "prod"])
-def test_environment_secrets_have_no_defaults(
-    terraform_bin: Path, tmp_path: Path, name: str
-) -> None:
+def test_environment_secrets_have_no_defaults(terraform: Path, tmp_path: Path, name: str) -> None:
     variables, tfvars = env_paths(name)
-    code, output = plan_variables(terraform_bin, tmp_path, variables, {}, var_files=(tfvars,))
+    code, output = plan_variables(terraform, tmp_path, variables, {}, var_files=(tfvars,))
     assert code == 1
     missing = set(re.findall(r'No value for required variable .*? variable "(\w+)"', output))
     assert missing == set(ENV_SECRETS)
 
 
 @pytest.mark.parametrize("name", ["dev", "prod"])
-def test_environment_configuration_loads_in_terraform_1_0(
-    terraform_bin: Path, tmp_path: Path, name: str
+def test_saved_plan_holds_no_write_only_password(
+    terraform: Path, tmp_path: Path, name: str
 ) -> None:
+    """Ephemeral variables stay out of a saved plan; the passed-through qstash_token does not."""
+    variables, tfvars = env_paths(name)
+    secrets = {
+        "clickhouse_admin_password": "Adm1n!only-in-memory",
+        "clickhouse_app_user_password": "App!only-in-memory-2",
+        "clickhouse_cdc_user_password": "Cdc!only-in-memory-3",
+        "qstash_token": "qstash-kept-by-design",
+    }
+    plan = tmp_path / "saved.tfplan"
+    code, output = plan_variables(
+        terraform, tmp_path, variables, secrets, var_files=(tfvars,), out=plan
+    )
+    assert code == 0, output
+    with zipfile.ZipFile(plan) as archive:
+        content = b"".join(archive.read(member) for member in archive.namelist())
+    for variable, value in secrets.items():
+        assert (value.encode() in content) is (variable == "qstash_token"), variable
+
+
+@pytest.mark.parametrize("name", ["dev", "prod"])
+def test_environment_configuration_loads(terraform: Path, tmp_path: Path, name: str) -> None:
     """`terraform get` + `terraform providers` load every module and constraint without providers.
 
     backend.tf is left out of the copy: an uninitialised s3 backend would stop `providers`.
@@ -322,7 +383,7 @@ def test_environment_configuration_loads_in_terraform_1_0(
     env.update(TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1")
     for command in (["get"], ["providers"]):
         proc = subprocess.run(
-            [str(terraform_bin), *command, "-no-color"],
+            [str(terraform), *command, "-no-color"],
             cwd=root,
             env=env,
             capture_output=True,
@@ -333,3 +394,17 @@ def test_environment_configuration_loads_in_terraform_1_0(
     for module in ("data_warehouse", "serverless_cache", "async_messaging", "database_access"):
         assert f"module.{module}" in proc.stdout
     assert "registry.terraform.io/clickhouse/clickhousedbops] >= 1.11.2, < 2.0.0" in proc.stdout
+
+
+def test_terraform_older_than_1_11_is_refused(terraform_1_0_3: Path, tmp_path: Path) -> None:
+    """Terraform 1.0.3 (the version-band lane) must reject the roots before touching providers."""
+    old = terraform_1_0_3
+    root = tmp_path / "root"
+    root.mkdir()
+    shutil.copy(TERRAFORM / "environments" / "dev" / "versions.tf", root / "versions.tf")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_VAR_", "TF_CLI_ARGS"))}
+    env.update(TF_DATA_DIR=str(tmp_path / ".terraform"), CHECKPOINT_DISABLE="1")
+    argv = [str(old), "init", "-backend=false", "-input=false", "-no-color"]
+    proc = subprocess.run(argv, cwd=root, env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1
+    assert "Unsupported Terraform Core version" in proc.stdout + proc.stderr

@@ -1,4 +1,5 @@
-"""The real dev and prod roots end to end in the sandbox, with the real Terraform 1.0.3 and moto."""
+"""The real dev and prod roots end to end in the sandbox: Terraform >= 1.11, the emulated
+providers (protocol 6 for ClickHouse, write-only arguments) and moto."""
 
 from __future__ import annotations
 
@@ -37,6 +38,11 @@ def test_environment_end_to_end(tmp_path: Path, environment: str) -> None:
         assert outputs["clickhouse_port"].value == 8443
         assert outputs["redis_url"].sensitive
         assert "***" in str(outputs["redis_url"].value)
+        # The connection string stays a sensitive output but carries no password.
+        connection = outputs["clickhouse_connection_string"]
+        assert connection.sensitive
+        host, port = outputs["clickhouse_host"].value, outputs["clickhouse_port"].value
+        assert connection.reveal() == f"https://default@{host}:{port}"
 
         project = sandbox_project(ROOT, sandbox_dir=sandbox_dir, environ={})
         env = project.environment(environment)

@@ -1,4 +1,4 @@
-"""The emulated providers under the real Terraform 1.0.3: validate, plan, apply, destroy."""
+"""The emulated providers under Terraform 1.15.5 (the default lane): plan, apply, destroy."""
 
 from __future__ import annotations
 
@@ -108,9 +108,14 @@ def test_resource_deleted_outside_terraform_is_planned_again(tiny: Root) -> None
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("-var", "backup_period=7"), "backup_period_in_hours must be one of 6, 8, 12"),
-        (("-var", "allow_description= "), "ip_access[0].description must describe"),
-        (("-var", "redis_name=bad name!"), "database_name must be letters"),
+        (
+            ("-var", "backup_period=7"),
+            "backup_configuration.backup_period_in_hours value must be one of:",
+        ),
+        (
+            ("-var", "min_memory=0"),
+            "Attribute min_replica_memory_gb value must be at least 1, got: 0",
+        ),
     ],
 )
 def test_emulator_validation_fails_the_plan(

@@ -32,14 +32,26 @@ ENV_FILES = {
 }
 PARSER_KEYS = {"__is_block__", "__comments__", "__inline_comments__"}
 SECRET_NAME = re.compile(r"password|token|secret|api_key|connection_string|redis_url")
+VERSION_NAME = re.compile(r"_version$")  # a write-only value's version is a plain number
 REQUIRED_TAG_KEYS = {"project", "environment", "owner", "cost_center"}
-VARIABLE_KEY_ORDER = ["type", "description", "default", "sensitive", "validation"]
+VARIABLE_KEY_ORDER = [
+    "type",
+    "description",
+    "default",
+    "nullable",
+    "sensitive",
+    "ephemeral",
+    "validation",
+]
 SECRET_INPUTS = {
     "clickhouse_admin_password",
     "qstash_token",
     "clickhouse_app_user_password",
     "clickhouse_cdc_user_password",
 }
+# Supplied passwords that reach providers only through write-only arguments: ephemeral inputs.
+WRITE_ONLY_INPUTS = SECRET_INPUTS - {"qstash_token"}
+TERRAFORM_VERSION = ">= 1.11.0, < 2.0.0"
 
 
 def unquote(text: Any) -> Any:
@@ -149,7 +161,7 @@ def test_outputs_are_described(root: Path) -> None:
 def test_secret_inputs_and_outputs_are_sensitive(root: Path) -> None:
     for kind in ("variable", "output"):
         for name, body in named_blocks(root, kind).items():
-            if SECRET_NAME.search(name):
+            if SECRET_NAME.search(name) and not VERSION_NAME.search(name):
                 assert body.get("sensitive") is True, f"{kind} {name} must be sensitive"
             else:
                 assert body.get("sensitive") is not True, (
@@ -198,7 +210,7 @@ def test_backend_is_an_empty_s3_block(env: Path) -> None:
 @pytest.mark.parametrize("env", ENVIRONMENTS, ids=ids(ENVIRONMENTS))
 def test_versions_pin_terraform_and_providers(env: Path) -> None:
     (terraform,) = parse(env / "versions.tf")["terraform"]
-    assert unquote(terraform["required_version"]) == ">= 1.0.3, < 2.0.0"
+    assert unquote(terraform["required_version"]) == TERRAFORM_VERSION
     (providers,) = deep_unquote(terraform["required_providers"])
     pins = {
         name: (p["source"], p["version"])
@@ -215,7 +227,7 @@ def test_versions_pin_terraform_and_providers(env: Path) -> None:
 @pytest.mark.parametrize("module", MODULES, ids=ids(MODULES))
 def test_module_versions_declare_their_providers(module: Path) -> None:
     (terraform,) = parse(module / "versions.tf")["terraform"]
-    assert unquote(terraform["required_version"]) == ">= 1.0.3, < 2.0.0"
+    assert unquote(terraform["required_version"]) == TERRAFORM_VERSION
     (providers,) = deep_unquote(terraform["required_providers"])
     providers = {k: v for k, v in providers.items() if k not in PARSER_KEYS}
     used = {
@@ -356,20 +368,91 @@ def test_prod_keeps_backups_longer_than_dev() -> None:
     assert max(dev_allowed) < min(prod_allowed)
 
 
-def test_warehouse_sends_only_a_password_hash() -> None:
-    module = TERRAFORM / "modules" / "data_warehouse"
-    ((body,),) = [list(b['"clickhouse_service"'].values()) for b in parse_dir(module)["resource"]]
-    assert body["password_hash"] == "${base64sha256(var.admin_password)}"
-    assert "password" not in body
+def resources(module: str, resource_type: str) -> dict[str, dict[str, Any]]:
+    return {
+        unquote(name): body
+        for block in parse_dir(TERRAFORM / "modules" / module)["resource"]
+        for name, body in block.get(f'"{resource_type}"', {}).items()
+    }
 
 
-def test_database_users_send_only_password_hashes() -> None:
-    module = TERRAFORM / "modules" / "database_access"
-    users = [
-        body
-        for block in parse_dir(module)["resource"]
-        for body in block.get('"clickhousedbops_user"', {}).values()
-    ]
-    assert len(users) == 2
-    for body in users:
-        assert re.fullmatch(r"\$\{sha256\(var\.\w+_password\)\}", body["password_sha256_hash"])
+def test_warehouse_sends_the_admin_password_write_only() -> None:
+    (body,) = resources("data_warehouse", "clickhouse_service").values()
+    assert body["password_wo"] == "${var.admin_password}"
+    assert body["password_wo_version"] == "${var.admin_password_version}"
+    assert not {"password", "password_hash", "double_sha1_password_hash"} & set(body)
+
+
+def test_database_users_send_write_only_hashes_in_the_auth_block() -> None:
+    users = resources("database_access", "clickhousedbops_user")
+    assert set(users) == {"app", "cdc"}
+    for name, body in users.items():
+        assert not {k for k in body if k.startswith("password")}, name
+        ((auth,),) = [body["auth"]]
+        ((method,),) = [auth["sha256_hash"]]
+        assert set(method) - PARSER_KEYS == {"value_wo", "value_wo_version"}, name
+        assert method["value_wo"] == f"${{sha256(var.{name}_user_password)}}"
+        assert method["value_wo_version"] == f"${{var.{name}_user_password_version}}"
+
+
+@pytest.mark.parametrize(
+    ("root", "names"),
+    [
+        (TERRAFORM / "modules" / "data_warehouse", {"admin_password"}),
+        (TERRAFORM / "modules" / "database_access", {"app_user_password", "cdc_user_password"}),
+        *((env, WRITE_ONLY_INPUTS) for env in ENVIRONMENTS),
+    ],
+    ids=["data_warehouse", "database_access", *ids(ENVIRONMENTS)],
+)
+def test_write_only_passwords_are_ephemeral_with_a_version(root: Path, names: set[str]) -> None:
+    variables = named_blocks(root, "variable")
+    assert {n for n, b in variables.items() if b.get("ephemeral") is True} == names
+    for name in names:
+        version = variables[f"{name}_version"]
+        assert version["type"] == "number"
+        assert version["default"] == 1
+        assert "sensitive" not in version
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS, ids=ids(ENVIRONMENTS))
+def test_environments_pass_every_password_version(env: Path) -> None:
+    calls = named_blocks(env, "module")
+    assert calls["data_warehouse"]["admin_password_version"] == (
+        "${var.clickhouse_admin_password_version}"
+    )
+    for who in ("app", "cdc"):
+        assert calls["database_access"][f"{who}_user_password_version"] == (
+            f"${{var.clickhouse_{who}_user_password_version}}"
+        )
+    assert {f"{n}_version" for n in WRITE_ONLY_INPUTS} <= set(tfvars(env))
+
+
+@pytest.mark.parametrize("root", MODULES + ENVIRONMENTS, ids=ids(MODULES + ENVIRONMENTS))
+def test_no_supplied_password_reaches_an_output(root: Path) -> None:
+    """An output is written to state: none may be built from a write-only password input."""
+    password_inputs = {n for n in named_blocks(root, "variable") if n.endswith("password")}
+    for name, body in named_blocks(root, "output").items():
+        value = json.dumps(body["value"])
+        for variable in password_inputs:
+            assert f"var.{variable}" not in value, f"output {name} holds {variable}"
+
+
+def test_connection_string_names_the_user_but_holds_no_password() -> None:
+    outputs = named_blocks(TERRAFORM / "modules" / "data_warehouse", "output")
+    value = unquote(outputs["connection_string"]["value"])
+    assert value.startswith("https://default@${")
+    assert "password" not in value
+
+
+def test_no_terraform_1_0_workarounds_remain() -> None:
+    for path in sorted(TERRAFORM.rglob("*")):
+        if path.is_file() and path.suffix in {".tf", ".md", ".tfvars"}:
+            assert "1.0.3" not in path.read_text(), path
+
+
+def test_module_defaults_are_not_nullable() -> None:
+    """An explicit null from a caller takes the default instead of breaking a validation."""
+    for module in MODULES:
+        for name, body in named_blocks(module, "variable").items():
+            if "default" in body and body["default"] is not None:
+                assert body.get("nullable") is False, f"{module.name}.{name}"

@@ -8,7 +8,7 @@ import logging
 import traceback
 import urllib.parse
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tfctl.masking import Masker
@@ -160,14 +160,22 @@ def test_exception_text_never_leaks(secret: str, message: str) -> None:
     filler=FILLER,
 )
 def test_json_documents_never_leak(secret: str, keys: list[str], filler: str) -> None:
+    def make(value: str) -> dict[str, object]:
+        return {
+            "outputs": {key: {"sensitive": True, "value": value} for key in keys},
+            "list": [filler, f"{filler}{value}{filler}", {"nested": [value, 42, None]}],
+            value: "as a key",
+            "encoded": json.dumps({"password": value}),
+        }
+
+    # A secret spelled by the document's own structure (`true`, `"outputs": {`, a filler word)
+    # is found there whatever the masker does: not a leak, so not a test case.
+    skeleton = make("***")
+    for rendered in (json.dumps(skeleton), json.dumps(skeleton, ensure_ascii=False)):
+        assume(not any(form in rendered for form in forms(secret).values()))
     masker = Masker(github_actions=False)
     masker.register(secret)
-    document = {
-        "outputs": {key: {"sensitive": True, "value": secret} for key in keys},
-        "list": [filler, f"{filler}{secret}{filler}", {"nested": [secret, 42, None]}],
-        secret: "as a key",
-        "encoded": json.dumps({"password": secret}),
-    }
+    document = make(secret)
     masked = masker.mask_json(document)
     for rendered in (json.dumps(masked), json.dumps(masked, ensure_ascii=False)):
         assert_clean(rendered, secret)

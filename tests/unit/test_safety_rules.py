@@ -3,6 +3,7 @@ and the saved-plan metadata checks (foreign, changed, stale, replaced, replayed)
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from dataclasses import dataclass, field
@@ -160,6 +161,7 @@ def test_unprotected_environments_only_report_stateful_destroys() -> None:
 class FakeProject:
     root: Path
     settings: Settings = field(default_factory=Settings)
+    environ: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -189,7 +191,7 @@ def tree(tmp_path: Path) -> FakeProject:
     inner = root / "terraform" / "modules" / "inner"
     inner.mkdir(parents=True)
     (inner / "main.tf").write_text("# inner\n")
-    return FakeProject(root=root)
+    return FakeProject(root=root, environ={"XDG_CONFIG_HOME": str(tmp_path / "config")})
 
 
 def env_of(project: FakeProject, name: str) -> Any:
@@ -208,7 +210,9 @@ def saved(env: Any, tmp_path: Path, *, destroy: bool = False, created: float | N
         plan_file=plan_file,
         destroy=destroy,
     )
-    safety.write_plan_metadata(plan, safety.content_parts(env), created=created)
+    safety.write_plan_metadata(
+        plan, safety.content_parts(env), environ=env.project.environ, created=created
+    )
     return plan_file
 
 
@@ -230,12 +234,13 @@ def test_a_fresh_plan_of_the_same_environment_is_accepted(
     plan_file = saved(dev, tmp_path)
     meta_file = Path(f"{plan_file}.tfctl.json")
     assert oct(meta_file.stat().st_mode & 0o777) == "0o600"
-    result = safety.check_saved_plan(dev, plan_file)
-    assert result.plan_file == plan_file
-    assert [c.address for c in result.changes] == ["null_resource.a"]
+    meta = safety.check_saved_plan(dev, plan_file)
+    assert meta.environment == "dev" and not meta.destroy and meta.used is None
     document = json.loads(meta_file.read_text())
     assert document["environment"] == "dev"
     assert set(document["parts"]) == {"configuration", "modules", "tfvars", "backend settings"}
+    # no summary of changes: what a saved plan does is read from the plan file itself
+    assert "summary" not in document and len(document["hmac"]) == 64
 
 
 def test_plan_of_another_environment_is_refused(tree: FakeProject, tmp_path: Path) -> None:
@@ -299,7 +304,7 @@ def test_replaced_plan_file_is_refused(tree: FakeProject, tmp_path: Path) -> Non
 def test_a_used_plan_is_never_applied_again(tree: FakeProject, tmp_path: Path) -> None:
     dev = env_of(tree, "dev")
     plan_file = saved(dev, tmp_path)
-    safety.mark_used(plan_file)
+    safety.mark_used(plan_file, environ=tree.environ)
     assert "dev.tfplan was already applied at" in refused(dev, plan_file)
 
 
@@ -315,7 +320,160 @@ def test_missing_or_corrupt_metadata(tree: FakeProject, tmp_path: Path) -> None:
     bare = tmp_path / "bare.tfplan"
     bare.write_bytes(b"plan")
     assert "bare.tfplan was not made by tfctl" in refused(dev, bare)
-    Path(f"{bare}.tfctl.json").write_text('{"format": 1}')
+    Path(f"{bare}.tfctl.json").write_text("[1, 2")
     assert "bare.tfplan.tfctl.json is unreadable or corrupt" in refused(dev, bare)
+    Path(f"{bare}.tfctl.json").write_text('{"format": 2}')
+    assert "bare.tfplan.tfctl.json was altered" in refused(dev, bare)
     with pytest.raises(ConfigError, match="does not exist"):
         safety.check_saved_plan(dev, tmp_path / "missing.tfplan")
+
+
+# -- signed metadata: editing it fails closed -------------------------------------------------
+
+
+def edit(plan_file: Path, change: Any) -> None:
+    meta_file = Path(f"{plan_file}.tfctl.json")
+    document = json.loads(meta_file.read_text())
+    change(document)
+    meta_file.write_text(json.dumps(document))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d.update(environment="prod"),
+        lambda d: d.update(destroy=True),
+        lambda d: d.update(created_unix=d["created_unix"] + 600),
+        lambda d: d["parts"].update(tfvars="0" * 64),
+        lambda d: d.update(summary={"changes": [], "add": 0, "change": 0, "destroy": 0}),
+        lambda d: d.pop("hmac"),
+    ],
+    ids=["environment", "destroy", "created", "parts", "summary", "no-hmac"],
+)
+def test_edited_metadata_is_refused(tree: FakeProject, tmp_path: Path, change: Any) -> None:
+    dev = env_of(tree, "dev")
+    plan_file = saved(dev, tmp_path)
+    edit(plan_file, change)
+    assert "dev.tfplan.tfctl.json was altered or not written by tfctl" in refused(dev, plan_file)
+
+
+def test_deleting_used_does_not_make_a_plan_applicable_again(
+    tree: FakeProject, tmp_path: Path
+) -> None:
+    dev = env_of(tree, "dev")
+    plan_file = saved(dev, tmp_path)
+    meta_file = Path(f"{plan_file}.tfctl.json")
+    unused_copy = meta_file.read_bytes()
+    safety.mark_used(plan_file, environ=tree.environ)
+    edit(plan_file, lambda d: d.pop("used"))
+    assert "was altered" in refused(dev, plan_file)
+    # the signed copy from before the apply is genuine, but the user's record remembers
+    meta_file.write_bytes(unused_copy)
+    assert "dev.tfplan was already applied" in refused(dev, plan_file)
+
+
+def test_forged_metadata_for_other_plan_bytes_is_refused(
+    tree: FakeProject, tmp_path: Path
+) -> None:
+    dev = env_of(tree, "dev")
+    plan_file = saved(dev, tmp_path)
+    plan_file.write_bytes(b"another plan's bytes")
+    digest = hashlib.sha256(plan_file.read_bytes()).hexdigest()
+    edit(plan_file, lambda d: d.update(plan_sha256=digest))
+    assert "was altered" in refused(dev, plan_file)
+    # and metadata signed with another user's key is refused the same way
+    other = saved(dev, tmp_path)
+    tree.environ["XDG_CONFIG_HOME"] = str(tmp_path / "someone-else")
+    safety.plan_key(tree.environ, create=True)
+    assert "was altered or not written by tfctl for this user" in refused(dev, other)
+
+
+def test_the_key_is_private_and_outside_the_repository(
+    tree: FakeProject, tmp_path: Path
+) -> None:
+    dev = env_of(tree, "dev")
+    saved(dev, tmp_path)
+    key_file = tmp_path / "config" / "tfctl" / "plan-key"
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+    assert oct(key_file.parent.stat().st_mode & 0o777) == "0o700"
+    assert not any(tree.root.rglob("plan-key"))
+    # without XDG_CONFIG_HOME it is ~/.config/tfctl
+    assert safety.config_dir({"HOME": "/home/u"}) == Path("/home/u/.config/tfctl")
+    key_file.chmod(0o644)
+    with pytest.raises(ConfigError, match="readable or writable by others"):
+        safety.check_saved_plan(dev, tmp_path / "dev.tfplan")
+
+
+# -- what a saved plan does comes from the plan file --------------------------------------------
+
+SHOW_JSON = {
+    "format_version": "0.2",
+    "terraform_version": "1.0.3",
+    "resource_changes": [
+        {
+            "address": WAREHOUSE,
+            "mode": "managed",
+            "type": "clickhouse_service",
+            "change": {"actions": ["delete"]},
+        },
+        {
+            "address": CACHE,
+            "mode": "managed",
+            "type": "upstash_redis_database",
+            "change": {"actions": ["create", "delete"]},
+        },
+        {
+            "address": "null_resource.kept",
+            "mode": "managed",
+            "type": "null_resource",
+            "change": {"actions": ["no-op"]},
+        },
+        {
+            "address": "data.null_data_source.x",
+            "mode": "data",
+            "type": "null_data_source",
+            "change": {"actions": ["read"]},
+        },
+    ],
+    "output_changes": {"url": {"actions": ["delete"]}, "same": {"actions": ["no-op"]}},
+}
+
+
+def test_plan_summary_from_the_plan_document() -> None:
+    plan = PlanResult.from_plan_document("prod", SHOW_JSON, destroy=True)
+    assert [(c.address, c.action) for c in plan.changes] == [
+        (WAREHOUSE, "delete"),
+        (CACHE, "replace"),
+        ("data.null_data_source.x", "read"),
+    ]
+    assert (plan.add, plan.change, plan.remove) == (1, 0, 2)
+    assert plan.output_changes == ("url",) and plan.destroy
+    with pytest.raises(ValueError, match="not a terraform plan"):
+        PlanResult.from_plan_document("prod", {"resource_changes": []})
+
+
+@dataclass
+class FakeTerraform:
+    document: dict[str, Any]
+
+    def show_plan(self, plan_file: Path) -> dict[str, Any]:
+        return self.document
+
+
+def test_the_guard_judges_the_plan_file_not_the_metadata(
+    tree: FakeProject, tmp_path: Path
+) -> None:
+    from tfctl.masking import Masker
+
+    prod = env_of(tree, "prod")
+    plan_file = saved(prod, tmp_path, destroy=True)
+    tree.masker = Masker(github_actions=False)  # type: ignore[attr-defined]
+    prod.terraform = lambda: FakeTerraform(SHOW_JSON)  # type: ignore[attr-defined]
+    safety.check_saved_plan(prod, plan_file, destroy=True)
+    plan = safety.summarize_saved_plan(prod, plan_file, destroy=True)
+    with pytest.raises(PlanRefusedError) as caught:
+        safety.check_destructive_changes("prod", plan, protected=True, stateful_types=STATEFUL)
+    assert f"delete {WAREHOUSE}" in str(caught.value) and f"replace {CACHE}" in str(caught.value)
+    prod.terraform = lambda: FakeTerraform({"nothing": "here"})  # type: ignore[attr-defined]
+    with pytest.raises(PlanRefusedError, match="not a terraform plan"):
+        safety.summarize_saved_plan(prod, plan_file, destroy=True)

@@ -1,9 +1,13 @@
-"""cty values over the wire: the msgpack and JSON encodings Terraform's plugin protocol 5 uses.
+"""cty values over the wire: the msgpack and JSON encodings of Terraform's plugin protocols 5 and 6.
 
 Python values stand for cty values: None is null, `UNKNOWN` is an unknown value, objects and maps
 are dicts (objects always carry every attribute), lists and sets are lists, numbers are int/float.
-Types are the schema description's CTY form: "string" | "number" | "bool" | ["list", T] |
-["set", T] | ["map", T] | ["object", {name: T}].
+Types are the schema description's CTY form: "string" | "number" | "bool" | "dynamic" |
+["list", T] | ["set", T] | ["map", T] | ["object", {name: T}].
+
+Unknown values arrive either plain (ext type 0) or refined (ext type 12, go-cty 1.14+, sent by
+Terraform 1.6 and later); refinements are checked against the type as go-cty does and then
+dropped, which Terraform allows: it compares planned values with their refinements removed.
 """
 
 from __future__ import annotations
@@ -36,6 +40,16 @@ class _Unknown:
 UNKNOWN: Final = _Unknown()
 # go-cty writes an unknown as msgpack fixext1 of extension type 0.
 _UNKNOWN_EXT: Final = msgpack.ExtType(0, b"\x00")
+_REFINED_EXT_CODE: Final = 12
+_MAX_REFINEMENT_BYTES: Final = 1024
+_NULLNESS, _PREFIX, _NUMBER_MIN, _NUMBER_MAX, _LENGTH_MIN, _LENGTH_MAX = range(1, 7)
+
+
+class _Refined:
+    """An unknown value with go-cty refinements, until `conform` knows its type."""
+
+    def __init__(self, refinements: dict[int, Any]) -> None:
+        self.refinements = refinements
 
 
 class CtyError(ValueError):
@@ -69,6 +83,10 @@ def conform(value: Any, cty_type: CtyType, path: str = "") -> Any:
         return value
     k = kind(cty_type)
     where = path or "value"
+    if isinstance(value, _Refined):
+        return _refined_value(value.refinements, cty_type, where)
+    if k == "dynamic":
+        return _dynamic_value(value, where)
     if k == "string":
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise CtyError(f"{where}: expected a string, got {type(value).__name__}")
@@ -146,9 +164,106 @@ def _drop_unknown_attrs(value: Any, cty_type: CtyType) -> Any:
 
 
 def _ext_hook(code: int, data: bytes) -> Any:
-    if code == 0:
-        return UNKNOWN
-    raise CtyError(f"unsupported msgpack extension type {code}")
+    """go-cty's unmarshalUnknownValue: every msgpack extension is an unknown value."""
+    if len(data) <= 1:
+        return UNKNOWN  # whatever the type code: go-cty checks it only for longer bodies
+    if code != _REFINED_EXT_CODE:
+        raise CtyError(f"unsupported extension type 0x{code:02x} with len {len(data)}")
+    if len(data) > _MAX_REFINEMENT_BYTES:
+        raise CtyError("oversize unknown value refinement")
+    unpacker = msgpack.Unpacker(raw=False, strict_map_key=False)
+    unpacker.feed(data)
+    try:
+        body = unpacker.unpack()  # one map; trailing bytes are ignored, as go-cty does
+    except (msgpack.OutOfData, ValueError) as err:
+        raise CtyError(f"failed to decode msgpack extension body: {err}") from None
+    if not isinstance(body, dict):
+        raise CtyError("failed to decode msgpack extension body: not a map")
+    if not all(isinstance(key, int) and not isinstance(key, bool) for key in body):
+        raise CtyError("failed to decode msgpack extension body: non-integer key in map")
+    return _Refined(body)
+
+
+def _refined_value(refinements: dict[int, Any], cty_type: CtyType, where: str) -> Any:
+    """Check refinements against the type; the value they describe, usually UNKNOWN."""
+    k = kind(cty_type)
+    if k == "dynamic":
+        return UNKNOWN  # go-cty ignores every refinement of a dynamically typed unknown
+    bad = f"{where}: failed to decode msgpack extension body"
+    not_null = None
+    bounds: dict[int, Any] = {}
+    for key, raw in refinements.items():
+        if key == _NULLNESS:
+            if not isinstance(raw, bool):
+                raise CtyError(f"{bad}: null refinement is not boolean")
+            not_null = not raw
+        elif key == _PREFIX:
+            if k != "string":
+                raise CtyError(f"{bad}: string prefix refinement for non-string type")
+            if not isinstance(raw, str):
+                raise CtyError(f"{bad}: string prefix refinement is not string")
+        elif key in (_LENGTH_MIN, _LENGTH_MAX):
+            if k not in ("list", "set", "map"):
+                raise CtyError(f"{bad}: length bound refinement for non-collection type")
+            if not isinstance(raw, int) or isinstance(raw, bool):
+                raise CtyError(f"{bad}: length bound refinement must be an integer")
+            bounds[key] = raw
+        elif key in (_NUMBER_MIN, _NUMBER_MAX):
+            if k != "number":
+                raise CtyError(f"{bad}: numeric bound refinement for non-number type")
+            if (
+                not isinstance(raw, list)
+                or len(raw) != 2
+                or raw[0] is None
+                or not isinstance(raw[1], bool)
+            ):
+                raise CtyError(f"{bad}: number bound refinement must be a [number, bool] array")
+            bounds[key] = (conform(raw[0], "number", where), raw[1])
+        # Other keys are refinements newer than this decoder: ignored, as go-cty does.
+    _check_bounds(bounds, where)
+    if not_null is False:
+        return None  # a "definitely null" unknown is the null value
+    if not_null:
+        return _collapsed(k, bounds)
+    return UNKNOWN
+
+
+def _check_bounds(bounds: dict[int, Any], where: str) -> None:
+    # go-cty's refinement builder rejects (panics on) a range that cannot hold any value.
+    if _NUMBER_MIN in bounds and _NUMBER_MAX in bounds:
+        (low, low_inc), (high, high_inc) = bounds[_NUMBER_MIN], bounds[_NUMBER_MAX]
+        if low > high or (low == high and low_inc != high_inc):
+            raise CtyError(f"{where}: number lower bound {low} is greater than upper bound {high}")
+    if bounds.get(_LENGTH_MAX, bounds.get(_LENGTH_MIN, 0)) < bounds.get(_LENGTH_MIN, 0):
+        raise CtyError(f"{where}: collection length upper bound is less than the lower bound")
+
+
+def _collapsed(k: str, bounds: dict[int, Any]) -> Any:
+    """The value a not-null unknown's bounds pin down (go-cty's RefinementBuilder.NewValue)."""
+    if k == "number" and _NUMBER_MIN in bounds and _NUMBER_MAX in bounds:
+        (low, low_inc), (high, high_inc) = bounds[_NUMBER_MIN], bounds[_NUMBER_MAX]
+        if low == high and low_inc and high_inc:
+            return low
+    if k in ("list", "set", "map"):
+        low = bounds.get(_LENGTH_MIN, 0)
+        high = bounds.get(_LENGTH_MAX)
+        if high == low:
+            if low == 0:
+                return {} if k == "map" else []
+            if k == "list" or (k == "set" and low == 1):
+                return [UNKNOWN] * low
+    return UNKNOWN
+
+
+def _dynamic_value(value: Any, where: str) -> Any:
+    # A known value of a dynamic attribute travels as [type JSON, value].
+    if isinstance(value, list) and len(value) == 2 and isinstance(value[0], bytes | str):
+        try:
+            inner_type = json.loads(value[0])
+        except ValueError:
+            raise CtyError(f"{where}: invalid type in a dynamic value") from None
+        return conform(value[1], inner_type, where)
+    raise CtyError(f"{where}: a dynamic value must be a [type, value] pair")
 
 
 def _to_wire(value: Any, cty_type: CtyType) -> Any:
@@ -157,6 +272,8 @@ def _to_wire(value: Any, cty_type: CtyType) -> Any:
     if value is None:
         return None
     k = kind(cty_type)
+    if k == "dynamic":
+        raise CtyError("the sandbox does not send known values of dynamic type")
     if k in ("list", "set"):
         return [_to_wire(v, cty_type[1]) for v in value]
     if k == "map":

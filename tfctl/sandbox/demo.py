@@ -26,8 +26,8 @@ from tfctl.sandbox.install import (
     SandboxLayout,
     copy_workspace,
     install,
-    pinned_terraform,
 )
+from tfctl.terraform import BUNDLED, bundled_terraform
 
 if TYPE_CHECKING:
     from tfctl.environment import Environment
@@ -107,10 +107,9 @@ def sandbox_environ(
         if not k.startswith(_ROUTED_PREFIXES) and k not in _ROUTED_NAMES
     }
     environ.update(FAKE_CREDENTIALS)
-    pinned = pinned_terraform()
-    if pinned is not None and not environ.get("TFCTL_TERRAFORM_BIN"):
-        # The emulated providers and moto are proven with the sandbox extra's Terraform 1.0.3.
-        environ["TFCTL_TERRAFORM_BIN"] = str(pinned)
+    if not environ.get("TFCTL_TERRAFORM_BIN") and bundled_terraform(environ) is not None:
+        # The rehearsal runs the tested Terraform (the bundled one), not whatever PATH holds.
+        environ["TFCTL_TERRAFORM_BIN"] = BUNDLED
     environ["AWS_ENDPOINT_URL"] = endpoint.url
     environ["TF_CLI_CONFIG_FILE"] = str(layout.cli_config)
     environ["CHECKPOINT_DISABLE"] = "1"
@@ -253,7 +252,10 @@ def run_demo(
 
         def init() -> str:
             env.init()
-            return "providers from the sandbox mirror"
+            return (
+                f"providers from the sandbox mirror; terraform {env.version} at "
+                f"{env.terraform_binary.describe()}"
+            )
 
         def validate() -> str:
             env.validate()

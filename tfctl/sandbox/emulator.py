@@ -1,17 +1,20 @@
 """A schema-driven provider: validation, plan, apply, read, import and upgrade over the fake cloud.
 
-Free of gRPC and protobuf (plugin_server.py translates), so it is unit-tested on plain values.
+Free of gRPC and protobuf (grpc_service.py translates), so it is unit-tested on plain values.
 Rules Terraform core enforces on a provider are kept here: planned values of attributes set in
 configuration equal the configuration, computed attributes null in configuration become unknown on
-create (or a plan-time default), apply keeps every known planned value, and a changed force-new
-attribute is reported as requiring replacement.
+create (or a plan-time default), inside nested attributes and blocks too, a configured nested
+attribute is never planned as wholly unknown, apply keeps every known planned value, write-only
+attributes are null in every state returned, and a changed force-new attribute is reported as
+requiring replacement.
+
+A schema "block" is the document's {"attributes": {...}, "blocks": {...}} pair; a nested block
+adds "nesting" (single | list | set). Absent, a single block is null and a list or set block empty.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import json
-import re
 import secrets
 import time
 import uuid
@@ -20,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tfctl.sandbox import behaviour
+from tfctl.sandbox import behaviour, validators
 from tfctl.sandbox.cloud import Cloud
 from tfctl.sandbox.cty import UNKNOWN, CtyType, conform, is_known, kind
 
@@ -58,7 +61,7 @@ class ApplyResult:
 
 
 def attribute_type(attr: Mapping[str, Any]) -> CtyType:
-    """The cty type of one schema attribute; nested attributes become objects (protocol 5)."""
+    """The cty type of one schema attribute; a nested attribute is its implied object type."""
     nested = attr.get("nested")
     if nested is None:
         return attr["type"]
@@ -66,9 +69,85 @@ def attribute_type(attr: Mapping[str, Any]) -> CtyType:
     return inner if nested["nesting"] == "single" else [nested["nesting"], inner]
 
 
-def block_type(attributes: Mapping[str, Any]) -> CtyType:
-    """The cty object type of a whole resource, data source or provider block."""
-    return ["object", {name: attribute_type(a) for name, a in attributes.items()}]
+def block_type(attributes: Mapping[str, Any], blocks: Mapping[str, Any] | None = None) -> CtyType:
+    """The cty object type of a block: its attributes and its nested blocks."""
+    members = {name: attribute_type(a) for name, a in attributes.items()}
+    for name, nested in (blocks or {}).items():
+        members[name] = nested_block_type(nested)
+    return ["object", members]
+
+
+def nested_block_type(nested: Mapping[str, Any]) -> CtyType:
+    """The cty type of a nested block: an object, or a list or set of objects."""
+    inner = block_type(nested.get("attributes", {}), nested.get("blocks", {}))
+    return inner if nested["nesting"] == "single" else [nested["nesting"], inner]
+
+
+def null_write_only(value: Any, block: Mapping[str, Any]) -> Any:
+    """The value with every write-only attribute, at any depth, set to null."""
+    if not isinstance(value, dict):
+        return value
+    out = dict(value)
+    for name, attr in block.get("attributes", {}).items():
+        if attr.get("write_only"):
+            out[name] = None
+        elif attr.get("nested") is not None and _has_write_only(attr["nested"]):
+            out[name] = _null_write_only_elements(out.get(name), attr["nested"])
+    for name, nested in block.get("blocks", {}).items():
+        if _has_write_only(nested):
+            out[name] = _null_write_only_elements(out.get(name), nested)
+    return out
+
+
+def write_only_values(value: Any, block: Mapping[str, Any], path: AttrPath = ()) -> list[AttrPath]:
+    """Paths of the write-only attributes that are not null (unknown counts) in a value."""
+    if not isinstance(value, dict):
+        return []
+    found: list[AttrPath] = []
+    for name, attr in block.get("attributes", {}).items():
+        item = value.get(name)
+        if attr.get("write_only"):
+            if item is not None:
+                found.append((*path, name))
+        elif attr.get("nested") is not None:
+            found += _write_only_in_elements(item, attr["nested"], (*path, name))
+    for name, nested in block.get("blocks", {}).items():
+        found += _write_only_in_elements(value.get(name), nested, (*path, name))
+    return found
+
+
+def _write_only_in_elements(
+    value: Any, nested: Mapping[str, Any], path: AttrPath
+) -> list[AttrPath]:
+    if value is None or value is UNKNOWN:
+        return []
+    if nested["nesting"] == "single":
+        return write_only_values(value, nested, path)
+    if nested["nesting"] == "map":
+        items: list[tuple[AttrPath, Any]] = [((*path, k), v) for k, v in value.items()]
+    else:
+        items = [((*path, i), v) for i, v in enumerate(value)]
+    return [p for where, item in items for p in write_only_values(item, nested, where)]
+
+
+def _has_write_only(block: Mapping[str, Any]) -> bool:
+    for attr in block.get("attributes", {}).values():
+        if attr.get("write_only") or (
+            attr.get("nested") is not None and _has_write_only(attr["nested"])
+        ):
+            return True
+    return any(_has_write_only(nested) for nested in block.get("blocks", {}).values())
+
+
+def _null_write_only_elements(value: Any, nested: Mapping[str, Any]) -> Any:
+    """null_write_only over the object(s) of a nested attribute or block value."""
+    if value is None or value is UNKNOWN:
+        return value
+    if nested["nesting"] == "single":
+        return null_write_only(value, nested)
+    if nested["nesting"] == "map":
+        return {key: null_write_only(item, nested) for key, item in value.items()}
+    return [null_write_only(item, nested) for item in value]
 
 
 def load_schema_document(provider: str, schema_dir: Path = SCHEMA_DIR) -> dict[str, Any]:
@@ -91,27 +170,47 @@ class ProviderEmulator:
         self.document = document
         self.cloud = cloud
         self.environ = dict(environ or {})
+        # 6: a terraform-plugin-framework provider; 5: terraform-plugin-sdk v2, as served today.
+        self.protocol: int = int(document.get("protocol", 5))
         self.provider_attributes: dict[str, Any] = dict(document["provider"]["attributes"])
+        self.provider_blocks: dict[str, Any] = dict(document["provider"].get("blocks", {}))
         self.resources: dict[str, dict[str, Any]] = {
             t: dict(s["attributes"]) for t, s in document.get("resources", {}).items()
         }
+        self.resource_blocks: dict[str, dict[str, Any]] = {
+            t: dict(s.get("blocks", {})) for t, s in document.get("resources", {}).items()
+        }
         self.data_sources: dict[str, dict[str, Any]] = {
             t: dict(s["attributes"]) for t, s in document.get("data_sources", {}).items()
+        }
+        self.data_source_blocks: dict[str, dict[str, Any]] = {
+            t: dict(s.get("blocks", {})) for t, s in document.get("data_sources", {}).items()
         }
         self.provider_config: dict[str, Any] = {}
 
     # ---- schema -----------------------------------------------------------------------------
     def provider_type(self) -> CtyType:
         """The cty type of the provider configuration block."""
-        return block_type(self.provider_attributes)
+        return block_type(self.provider_attributes, self.provider_blocks)
 
     def resource_type(self, type_name: str) -> CtyType:
         """The cty type of one resource."""
-        return block_type(self._attrs(type_name))
+        return block_type(self._attrs(type_name), self.resource_blocks[type_name])
 
     def data_source_type(self, type_name: str) -> CtyType:
         """The cty type of one data source."""
-        return block_type(self._attrs(type_name, data=True))
+        return block_type(self._attrs(type_name, data=True), self.data_source_blocks[type_name])
+
+    def resource_block(self, type_name: str) -> dict[str, Any]:
+        """One resource's schema block: {"attributes": ..., "blocks": ...}."""
+        return {"attributes": self._attrs(type_name), "blocks": self.resource_blocks[type_name]}
+
+    def data_source_block(self, type_name: str) -> dict[str, Any]:
+        """One data source's schema block: {"attributes": ..., "blocks": ...}."""
+        return {
+            "attributes": self._attrs(type_name, data=True),
+            "blocks": self.data_source_blocks[type_name],
+        }
 
     def provider_attribute_flags(self) -> dict[str, dict[str, Any]]:
         """Provider attributes as offered to Terraform: credentials with env fallbacks are optional.
@@ -129,8 +228,9 @@ class ProviderEmulator:
 
     # ---- provider ---------------------------------------------------------------------------
     def validate_provider(self, config: Any) -> list[Diagnostic]:
-        """Nested-field checks on the provider block."""
-        return list(_nested_checks(self.provider_attributes, config, ()))
+        """Nested-field checks and the real provider's validators on the provider block."""
+        diags = list(_nested_checks(self.provider_attributes, config, ()))
+        return diags + _from_findings(validators.validate_provider(self.name, config))
 
     def configure(self, config: Any) -> list[Diagnostic]:
         """Keep the configuration; fail like the real provider when credentials are missing."""
@@ -153,7 +253,7 @@ class ProviderEmulator:
                     name: next(self.environ[e] for e in env_names if self.environ.get(e)),
                 }
         self.provider_config = {k: v for k, v in config.items() if is_known(v)}
-        return diags
+        return diags + _from_findings(validators.configure(self.name, config, self.environ))
 
     # ---- validation -------------------------------------------------------------------------
     def validate_resource(
@@ -164,38 +264,48 @@ class ProviderEmulator:
         if config is None or config is UNKNOWN:
             return []
         diags = list(_nested_checks(attrs, config, ()))
-        for rule in behaviour.RULES.get(type_name, ()):
-            diags.extend(_check_rule(rule, config))
+        if not data:
+            diags += _from_findings(validators.validate_resource(type_name, config))
         return diags
 
     # ---- lifecycle --------------------------------------------------------------------------
     def upgrade(self, type_name: str, value: Any) -> Any:
         """State of an older write, already decoded against the current type, kept as it is."""
-        return conform(value, self.resource_type(type_name))
+        state = conform(value, self.resource_type(type_name))
+        return null_write_only(state, self.resource_block(type_name))
 
     def plan(self, type_name: str, prior: Any, proposed: Any, config: Any) -> PlanResult:
-        """PlanResourceChange: fill computed values on create, find force-new changes on update."""
+        """PlanResourceChange: fill computed values on create, find force-new changes on update.
+
+        A destroy (proposed null, as Terraform sends when the provider asks to plan destroys)
+        plans null.
+        """
         if proposed is None:
             return PlanResult(None)
         attrs = self._attrs(type_name)
+        block = self.resource_block(type_name)
         diags = self.validate_resource(type_name, config)
-        if diags:
+        if any(d.severity == "error" for d in diags):
             return PlanResult(None, diagnostics=diags)
         planned = dict(proposed)
+        # Schema defaults fill a null configuration on every plan (SDKv2 does so for optional,
+        # non-computed attributes too: its legacy type system lets Terraform accept that).
+        for name, default in behaviour.PLAN_DEFAULTS.get(type_name, {}).items():
+            if name in attrs and (config or {}).get(name) is None:
+                planned[name] = conform(default, attribute_type(attrs[name]))
         if prior is None:
-            defaults = behaviour.PLAN_DEFAULTS.get(type_name, {})
-            for name, attr in attrs.items():
-                if attr.get("computed") and (config or {}).get(name) is None:
-                    planned[name] = (
-                        conform(defaults[name], attribute_type(attr))
-                        if name in defaults
-                        else UNKNOWN
-                    )
-            return PlanResult(planned)
+            planned = _plan_new_computed(planned, config, block)
+        planned, findings = validators.modify_plan(type_name, prior, config, planned)
+        if any(f.severity == "error" for f in findings):
+            return PlanResult(None, diagnostics=_from_findings(findings))
+        if prior is None:
+            return PlanResult(null_write_only(planned, block))
+        planned = null_write_only(planned, block)
         replace: list[AttrPath] = [
             (name,)
             for name, attr in attrs.items()
             if attr.get("force_new")
+            and not attr.get("write_only")
             and not _equal(prior.get(name), planned.get(name), attribute_type(attr))
         ]
         return PlanResult(planned, requires_replace=replace)
@@ -217,7 +327,13 @@ class ProviderEmulator:
             )
             for name, attr in attrs.items()
         }
-        new_state = conform(new_state, resource_type)
+        for name, nested in self.resource_blocks[type_name].items():
+            new_state[name] = _fill_unknown(
+                planned.get(name), nested_block_type(nested), templates.get(name), context
+            )
+        new_state = null_write_only(
+            conform(new_state, resource_type), self.resource_block(type_name)
+        )
         key = self._key(type_name, prior, private) if prior is not None else None
         if key is None:
             key = str(
@@ -234,7 +350,8 @@ class ProviderEmulator:
         stored = self.cloud.get(type_name, key) if key is not None else None
         if key is None or stored is None:
             return ApplyResult(None, private)
-        return ApplyResult(_relaxed_conform(stored, self.resource_type(type_name)), _private(key))
+        state = _relaxed_conform(stored, self.resource_type(type_name))
+        return ApplyResult(null_write_only(state, self.resource_block(type_name)), _private(key))
 
     def import_state(self, type_name: str, import_id: str) -> ApplyResult:
         """ImportResourceState: find an object by its key or its id-like attribute."""
@@ -254,7 +371,8 @@ class ProviderEmulator:
                 ],
             )
         key, stored = found
-        return ApplyResult(_relaxed_conform(stored, self.resource_type(type_name)), _private(key))
+        state = _relaxed_conform(stored, self.resource_type(type_name))
+        return ApplyResult(null_write_only(state, self.resource_block(type_name)), _private(key))
 
     def read_data_source(self, type_name: str, config: Any) -> ApplyResult:
         """ReadDataSource: the configuration with computed values filled from templates."""
@@ -272,6 +390,8 @@ class ProviderEmulator:
             )
             for name, a in attrs.items()
         }
+        for name in self.data_source_blocks[type_name]:
+            state[name] = (config or {}).get(name)
         return ApplyResult(conform(state, self.data_source_type(type_name)))
 
     # ---- helpers ----------------------------------------------------------------------------
@@ -318,6 +438,45 @@ class ProviderEmulator:
 
 
 # ---- values ---------------------------------------------------------------------------------
+def _plan_new_computed(planned: Any, config: Any, block: Mapping[str, Any]) -> Any:
+    """On create: computed attributes null in configuration become unknown, at every depth.
+
+    Configured nested attributes and blocks are walked, never replaced, so a configured value is
+    never planned as wholly unknown (Terraform rejects that for nested attributes).
+    """
+    if not isinstance(planned, dict):
+        return planned
+    config = config if isinstance(config, dict) else {}
+    out = dict(planned)
+    for name, attr in block.get("attributes", {}).items():
+        configured = config.get(name)
+        if configured is None:
+            if attr.get("computed") and out.get(name) is None:
+                out[name] = UNKNOWN
+        elif configured is not UNKNOWN and attr.get("nested") is not None:
+            out[name] = _plan_nested(out.get(name), configured, attr["nested"])
+    for name, nested in block.get("blocks", {}).items():
+        configured = config.get(name)
+        if configured is not None and configured is not UNKNOWN:
+            out[name] = _plan_nested(out.get(name), configured, nested)
+    return out
+
+
+def _plan_nested(planned: Any, config: Any, nested: Mapping[str, Any]) -> Any:
+    nesting = nested["nesting"]
+    if planned is None or planned is UNKNOWN:
+        return planned
+    if nesting == "single":
+        return _plan_new_computed(planned, config, nested)
+    if nesting == "map" and isinstance(config, dict):
+        return {k: _plan_new_computed(v, config.get(k), nested) for k, v in planned.items()}
+    if nesting == "list" and isinstance(config, list) and len(config) == len(planned):
+        return [_plan_new_computed(v, c, nested) for v, c in zip(planned, config, strict=True)]
+    # Set elements have no identity to pair them with configuration: each is its own guide,
+    # since a proposed set element holds the configured values and nulls for computed ones.
+    return [_plan_new_computed(v, v, nested) for v in planned]
+
+
 class _Context(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return "unset"
@@ -336,6 +495,8 @@ def _render(template: Any, context: Mapping[str, Any]) -> Any:
 def _generated(cty_type: CtyType, context: Mapping[str, Any]) -> Any:
     """A plausible value of a type, for computed attributes without a template."""
     k = kind(cty_type)
+    if k == "dynamic":
+        return None
     if k == "string":
         return str(context["short"])
     if k == "number":
@@ -444,25 +605,6 @@ def _nested_checks(attrs: Mapping[str, Any], value: Any, path: AttrPath) -> Iter
             yield from _nested_checks(nested["attributes"], element, where)
 
 
-def _values_at(
-    value: Any, path: tuple[str, ...], prefix: AttrPath = ()
-) -> Iterator[tuple[AttrPath, Any]]:
-    if not path:
-        yield prefix, value
-        return
-    if value is None or value is UNKNOWN:
-        yield prefix, value
-        return
-    step, rest = path[0], path[1:]
-    if step == "*":
-        if isinstance(value, list):
-            for i, item in enumerate(value):
-                yield from _values_at(item, rest, (*prefix, i))
-        return
-    if isinstance(value, dict):
-        yield from _values_at(value.get(step), rest, (*prefix, step))
-
-
 def _dotted(path: AttrPath) -> str:
     text = ""
     for step in path:
@@ -470,64 +612,5 @@ def _dotted(path: AttrPath) -> str:
     return text
 
 
-def _is_set(config: Any, path: tuple[str, ...]) -> bool | None:
-    """True/False when known, None when unknown."""
-    values = [v for _p, v in _values_at(config, path)]
-    if any(v is UNKNOWN for v in values):
-        return None
-    return any(v is not None for v in values) and len(values) > 0
-
-
-def _check_rule(rule: behaviour.Rule, config: Any) -> Iterator[Diagnostic]:
-    if rule.kind == "any_of":
-        states = [_is_set(config, tuple(p)) for p in rule.values]
-        if all(s is False for s in states):
-            yield Diagnostic(
-                "Invalid configuration", rule.message or "one of the arguments must be set"
-            )
-        return
-    if rule.kind in ("requires", "conflicts"):
-        mine, other = _is_set(config, rule.path), _is_set(config, rule.other)
-        if rule.kind == "requires" and mine and other is False:
-            yield Diagnostic(
-                "Missing dependent argument",
-                f"{_dotted(rule.path)} requires {_dotted(rule.other)} to be set.",
-                rule.path,
-            )
-        if rule.kind == "conflicts" and mine and other:
-            yield Diagnostic(
-                "Conflicting arguments",
-                f"{_dotted(rule.path)} cannot be set together with {_dotted(rule.other)}.",
-                rule.path,
-            )
-        return
-    for where, value in _values_at(config, rule.path):
-        if value is None or not is_known(value):
-            continue
-        problem = _rule_problem(rule, value)
-        if problem:
-            yield Diagnostic("Invalid value", f"{_dotted(where)} {problem}.", where)
-
-
-def _rule_problem(rule: behaviour.Rule, value: Any) -> str | None:
-    if rule.kind == "one_of":
-        if value not in rule.values:
-            allowed = ", ".join(str(v) for v in rule.values)
-            return f"must be one of {allowed}; got {value!r}"
-    elif rule.kind == "min":
-        if isinstance(value, int | float) and value < rule.values[0]:
-            return f"must be at least {rule.values[0]}; got {value}"
-    elif rule.kind == "pattern":
-        if isinstance(value, str) and not re.search(rule.values[0], value):
-            return f"{rule.message or 'has an invalid format'}; got {value!r}"
-    elif rule.kind == "cidr":
-        try:
-            ipaddress.ip_network(str(value), strict=False)
-        except ValueError:
-            return f"must be an IP address or CIDR block such as 203.0.113.0/24; got {value!r}"
-    elif rule.kind == "url":
-        if not re.match(r"^https?://[^/\s]+", str(value)):
-            return f"must be an http(s) URL; got {value!r}"
-    elif rule.kind == "max_items" and len(value) > rule.values[0]:
-        return f"may hold at most {rule.values[0]} entries; got {len(value)}"
-    return None
+def _from_findings(findings: list[validators.Finding]) -> list[Diagnostic]:
+    return [Diagnostic(f.summary, f.detail, f.path, f.severity) for f in findings]

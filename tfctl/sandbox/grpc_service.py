@@ -1,4 +1,11 @@
-"""tfplugin5.2 Provider service over the emulator, plus go-plugin's controller and health services.
+"""The Provider gRPC service over the emulator, as each real provider's SDK serves it.
+
+Protocol 6 answers like terraform-plugin-framework (ClickHouse, clickhousedbops): real nested
+attributes, server capabilities (destroys are planned by the provider), GetMetadata, an empty
+identity schema map, write-only attributes refused to a Terraform that cannot handle them.
+Protocol 5 answers like terraform-plugin-sdk v2.7 (Upstash): protocol 5.2 calls only, no server
+capabilities, nested values as plain object types, `legacy_type_system` set on plans and applies.
+Neither ever defers a change. go-plugin's controller and health services sit beside it.
 
 Every RPC turns Python exceptions into diagnostics: Terraform shows an opaque gRPC error otherwise.
 """
@@ -7,13 +14,11 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent import futures
 from typing import Any
 
 import grpc
-from tfplugin_proto import tfplugin5_2_pb2 as pb
-from tfplugin_proto import tfplugin5_2_pb2_grpc as pb_grpc
 
 from tfctl.sandbox.cty import (
     CtyError,
@@ -23,66 +28,110 @@ from tfctl.sandbox.cty import (
     encode_msgpack,
     type_json,
 )
-from tfctl.sandbox.emulator import AttrPath, Diagnostic, ProviderEmulator, attribute_type
+from tfctl.sandbox.emulator import (
+    AttrPath,
+    Diagnostic,
+    ProviderEmulator,
+    attribute_type,
+    write_only_values,
+)
+from tfctl.sandbox.proto import protocol_modules
 
 log = logging.getLogger(__name__)
 _HEALTH_SERVING = b"\x08\x01"  # grpc.health.v1.HealthCheckResponse{status: SERVING}
+_NESTING = {"single": "SINGLE", "list": "LIST", "set": "SET", "map": "MAP"}
 
 
-def schema_block(attributes: dict[str, Any], version: int = 0) -> Any:
-    """A protocol-5 Schema from the schema document's attribute map."""
-    block = pb.Schema.Block(version=version)
-    for name in sorted(attributes):
-        attr = attributes[name]
-        sensitive = bool(attr.get("sensitive")) or _has_sensitive_inner(attr)
-        required = bool(attr.get("required"))
-        block.attributes.append(
-            pb.Schema.Attribute(
-                name=name,
-                type=type_json(attribute_type(attr)),
-                description=attr.get("description", ""),
-                required=required,
-                optional=not required and bool(attr.get("optional")),
-                computed=not required and bool(attr.get("computed")),
-                sensitive=sensitive,
-                deprecated=bool(attr.get("deprecated")),
-            )
-        )
+# ---- schema ---------------------------------------------------------------------------------
+def schema_message(
+    pb: Any,
+    attributes: Mapping[str, Any],
+    blocks: Mapping[str, Any] | None = None,
+    *,
+    nested_attributes: bool,
+    version: int = 0,
+) -> Any:
+    """A Schema message for a provider, resource or data source block.
+
+    With `nested_attributes` (protocol 6) a nested attribute is a Schema.Object and its `type` is
+    left empty; without (protocol 5) it is an attribute of the implied object type.
+    """
+    block = _block_message(pb, attributes, blocks or {}, nested_attributes, version=version)
     return pb.Schema(version=version, block=block)
 
 
-def _has_sensitive_inner(attr: dict[str, Any]) -> bool:
+def _block_message(
+    pb: Any,
+    attributes: Mapping[str, Any],
+    blocks: Mapping[str, Any],
+    nested_attributes: bool,
+    *,
+    version: int = 0,
+    description: str = "",
+) -> Any:
+    message = pb.Schema.Block(version=version, description=description)
+    for name in sorted(attributes):
+        message.attributes.append(_attribute_message(pb, name, attributes[name], nested_attributes))
+    for name in sorted(blocks):
+        nested = blocks[name]
+        message.block_types.append(
+            pb.Schema.NestedBlock(
+                type_name=name,
+                block=_block_message(
+                    pb,
+                    nested.get("attributes", {}),
+                    nested.get("blocks", {}),
+                    nested_attributes,
+                    description=nested.get("description", ""),
+                ),
+                nesting=getattr(pb.Schema.NestedBlock, _NESTING[nested["nesting"]]),
+                min_items=int(nested.get("min_items", 0)),
+                max_items=int(nested.get("max_items", 0)),
+            )
+        )
+    return message
+
+
+def _attribute_message(pb: Any, name: str, attr: Mapping[str, Any], nested_attributes: bool) -> Any:
+    required = bool(attr.get("required"))
+    nested = attr.get("nested")
+    message = pb.Schema.Attribute(
+        name=name,
+        description=attr.get("description", ""),
+        required=required,
+        optional=not required and bool(attr.get("optional")),
+        computed=not required and bool(attr.get("computed")),
+        sensitive=bool(attr.get("sensitive")),
+        deprecated=bool(attr.get("deprecated")),
+        write_only=bool(attr.get("write_only")),
+    )
+    if isinstance(attr.get("deprecation_message"), str):
+        message.deprecation_message = attr["deprecation_message"]
+    if nested is not None and nested_attributes:
+        message.nested_type.CopyFrom(
+            pb.Schema.Object(
+                attributes=[
+                    _attribute_message(pb, inner, nested["attributes"][inner], True)
+                    for inner in sorted(nested["attributes"])
+                ],
+                nesting=getattr(pb.Schema.Object, _NESTING[nested["nesting"]]),
+            )
+        )
+    else:
+        message.type = type_json(attribute_type(attr))
+        # An object-typed attribute can only be sensitive as a whole.
+        message.sensitive = message.sensitive or _has_sensitive_inner(attr)
+    return message
+
+
+def _has_sensitive_inner(attr: Mapping[str, Any]) -> bool:
     nested = attr.get("nested")
     if not nested:
         return False
     return any(a.get("sensitive") or _has_sensitive_inner(a) for a in nested["attributes"].values())
 
 
-def _diagnostics(diags: Iterable[Diagnostic]) -> list[Any]:
-    out = []
-    for d in diags:
-        severity = pb.Diagnostic.ERROR if d.severity == "error" else pb.Diagnostic.WARNING
-        out.append(
-            pb.Diagnostic(
-                severity=severity,
-                summary=d.summary,
-                detail=d.detail,
-                attribute=_path(d.path[:1]) if d.path else None,
-            )
-        )
-    return out
-
-
-def _path(path: AttrPath) -> Any:
-    steps = []
-    for step in path:
-        if isinstance(step, int):
-            steps.append(pb.AttributePath.Step(element_key_int=step))
-        else:
-            steps.append(pb.AttributePath.Step(attribute_name=step))
-    return pb.AttributePath(steps=steps)
-
-
+# ---- values and diagnostics -----------------------------------------------------------------
 def _decode(value: Any, cty_type: CtyType) -> Any:
     if value is None:
         return None
@@ -93,163 +142,353 @@ def _decode(value: Any, cty_type: CtyType) -> Any:
     return None
 
 
-def _dynamic(value: Any, cty_type: CtyType) -> Any:
-    return pb.DynamicValue(msgpack=encode_msgpack(value, cty_type))
+class _Provider:
+    """What both protocols share; subclasses name the RPCs as their protocol does."""
 
-
-def _guarded(response_type: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    def decorate(method: Callable[..., Any]) -> Callable[..., Any]:
-        def wrapper(self: Any, request: Any, context: Any) -> Any:
-            try:
-                return method(self, request, context)
-            except CtyError as err:
-                diag = Diagnostic("Invalid value for the sandbox provider", str(err))
-            except Exception as err:
-                log.debug("sandbox provider error: %s", traceback.format_exc())
-                diag = Diagnostic(
-                    "Sandbox provider error",
-                    f"{type(err).__name__}: {err}. This is a bug in the tfctl sandbox emulator.",
-                )
-            return response_type(diagnostics=_diagnostics([diag]))
-
-        wrapper.__name__ = method.__name__
-        return wrapper
-
-    return decorate
-
-
-class ProviderService(pb_grpc.ProviderServicer):
-    """tfplugin5.Provider backed by a ProviderEmulator."""
+    protocol = 0
 
     def __init__(self, emulator: ProviderEmulator) -> None:
         self.emulator = emulator
+        self.pb, _services = protocol_modules(self.protocol)
         self._schema = self._build_schema()
 
+    # -- helpers --
     def _build_schema(self) -> Any:
-        em = self.emulator
+        em, pb = self.emulator, self.pb
+        nested = self.protocol >= 6
         response = pb.GetProviderSchema.Response(
-            provider=schema_block(em.provider_attribute_flags())
+            provider=schema_message(
+                pb, em.provider_attribute_flags(), em.provider_blocks, nested_attributes=nested
+            )
         )
         for type_name, attrs in em.resources.items():
-            response.resource_schemas[type_name].CopyFrom(schema_block(attrs))
+            response.resource_schemas[type_name].CopyFrom(
+                schema_message(pb, attrs, em.resource_blocks[type_name], nested_attributes=nested)
+            )
         for type_name, attrs in em.data_sources.items():
-            response.data_source_schemas[type_name].CopyFrom(schema_block(attrs))
+            response.data_source_schemas[type_name].CopyFrom(
+                schema_message(
+                    pb, attrs, em.data_source_blocks[type_name], nested_attributes=nested
+                )
+            )
         return response
 
-    def GetSchema(self, request: Any, context: Any) -> Any:
+    def _diagnostics(self, diags: Iterable[Diagnostic]) -> list[Any]:
+        pb = self.pb
+        out = []
+        for d in diags:
+            severity = pb.Diagnostic.ERROR if d.severity == "error" else pb.Diagnostic.WARNING
+            # Protocol 5 attributes are whole objects: a path into one has nothing to point at.
+            path = d.path if self.protocol >= 6 else d.path[:1]
+            out.append(
+                pb.Diagnostic(
+                    severity=severity,
+                    summary=d.summary,
+                    detail=d.detail,
+                    attribute=self._path(path) if path else None,
+                )
+            )
+        return out
+
+    def _path(self, path: AttrPath) -> Any:
+        step = self.pb.AttributePath.Step
+        steps = [
+            step(element_key_int=s) if isinstance(s, int) else step(attribute_name=s) for s in path
+        ]
+        return self.pb.AttributePath(steps=steps)
+
+    def _dynamic(self, value: Any, cty_type: CtyType) -> Any:
+        return self.pb.DynamicValue(msgpack=encode_msgpack(value, cty_type))
+
+    def _failure(self, response_name: str, err: Exception) -> Any:
+        if isinstance(err, CtyError):
+            diag = Diagnostic("Invalid value for the sandbox provider", str(err))
+        else:
+            log.debug("sandbox provider error: %s", traceback.format_exc())
+            diag = Diagnostic(
+                "Sandbox provider error",
+                f"{type(err).__name__}: {err}. This is a bug in the tfctl sandbox emulator.",
+            )
+        return self._response(response_name)(diagnostics=self._diagnostics([diag]))
+
+    def _response(self, name: str) -> Any:
+        return getattr(self.pb, name).Response
+
+    # -- calls both protocols make --
+    def _schema_response(self) -> Any:
         return self._schema
 
-    @_guarded(pb.PrepareProviderConfig.Response)
-    def PrepareProviderConfig(self, request: Any, context: Any) -> Any:
+    def _validate_provider(self, request: Any) -> list[Any]:
         config = _decode(request.config, self.emulator.provider_type())
-        return pb.PrepareProviderConfig.Response(
-            prepared_config=request.config,
-            diagnostics=_diagnostics(self.emulator.validate_provider(config)),
-        )
+        return self._diagnostics(self.emulator.validate_provider(config))
 
-    @_guarded(pb.ValidateResourceTypeConfig.Response)
-    def ValidateResourceTypeConfig(self, request: Any, context: Any) -> Any:
+    def _validate_resource(self, request: Any) -> list[Any]:
         em = self.emulator
         config = _decode(request.config, em.resource_type(request.type_name))
         diags = em.validate_resource(request.type_name, config)
-        return pb.ValidateResourceTypeConfig.Response(diagnostics=_diagnostics(diags))
+        return self._diagnostics(diags)
 
-    @_guarded(pb.ValidateDataSourceConfig.Response)
-    def ValidateDataSourceConfig(self, request: Any, context: Any) -> Any:
+    def _validate_data_source(self, request: Any) -> list[Any]:
         em = self.emulator
         config = _decode(request.config, em.data_source_type(request.type_name))
-        diags = em.validate_resource(request.type_name, config, data=True)
-        return pb.ValidateDataSourceConfig.Response(diagnostics=_diagnostics(diags))
+        return self._diagnostics(em.validate_resource(request.type_name, config, data=True))
 
-    @_guarded(pb.UpgradeResourceState.Response)
-    def UpgradeResourceState(self, request: Any, context: Any) -> Any:
-        cty_type = self.emulator.resource_type(request.type_name)
-        if not request.raw_state.json:
-            raise CtyError("state in the legacy flatmap format cannot be read by the sandbox")
-        value = self.emulator.upgrade(
-            request.type_name, decode_json(request.raw_state.json, cty_type)
-        )
-        return pb.UpgradeResourceState.Response(upgraded_state=_dynamic(value, cty_type))
-
-    @_guarded(pb.Configure.Response)
-    def Configure(self, request: Any, context: Any) -> Any:
+    def _configure(self, request: Any) -> list[Any]:
         config = _decode(request.config, self.emulator.provider_type())
-        return pb.Configure.Response(diagnostics=_diagnostics(self.emulator.configure(config)))
+        return self._diagnostics(self.emulator.configure(config))
 
-    @_guarded(pb.ReadResource.Response)
+    def UpgradeResourceState(self, request: Any, context: Any) -> Any:
+        try:
+            cty_type = self.emulator.resource_type(request.type_name)
+            if not request.raw_state.json:
+                raise CtyError("state in the legacy flatmap format cannot be read by the sandbox")
+            value = self.emulator.upgrade(
+                request.type_name, decode_json(request.raw_state.json, cty_type)
+            )
+            return self.pb.UpgradeResourceState.Response(
+                upgraded_state=self._dynamic(value, cty_type)
+            )
+        except Exception as err:
+            return self._failure("UpgradeResourceState", err)
+
     def ReadResource(self, request: Any, context: Any) -> Any:
-        cty_type = self.emulator.resource_type(request.type_name)
-        state = _decode(request.current_state, cty_type)
-        result = self.emulator.read(request.type_name, state, request.private)
-        return pb.ReadResource.Response(
-            new_state=_dynamic(result.new_state, cty_type),
-            private=result.private,
-            diagnostics=_diagnostics(result.diagnostics),
-        )
+        try:
+            cty_type = self.emulator.resource_type(request.type_name)
+            state = _decode(request.current_state, cty_type)
+            result = self.emulator.read(request.type_name, state, request.private)
+            return self.pb.ReadResource.Response(
+                new_state=self._dynamic(result.new_state, cty_type),
+                private=result.private,
+                diagnostics=self._diagnostics(result.diagnostics),
+            )
+        except Exception as err:
+            return self._failure("ReadResource", err)
 
-    @_guarded(pb.PlanResourceChange.Response)
     def PlanResourceChange(self, request: Any, context: Any) -> Any:
-        cty_type = self.emulator.resource_type(request.type_name)
-        result = self.emulator.plan(
-            request.type_name,
-            _decode(request.prior_state, cty_type),
-            _decode(request.proposed_new_state, cty_type),
-            _decode(request.config, cty_type),
-        )
-        if result.diagnostics:
-            return pb.PlanResourceChange.Response(diagnostics=_diagnostics(result.diagnostics))
-        return pb.PlanResourceChange.Response(
-            planned_state=_dynamic(result.planned, cty_type),
-            requires_replace=[_path(p) for p in result.requires_replace],
-            planned_private=request.prior_private,
-        )
+        try:
+            cty_type = self.emulator.resource_type(request.type_name)
+            result = self.emulator.plan(
+                request.type_name,
+                _decode(request.prior_state, cty_type),
+                _decode(request.proposed_new_state, cty_type),
+                _decode(request.config, cty_type),
+            )
+            response = self.pb.PlanResourceChange.Response(legacy_type_system=self.protocol == 5)
+            response.diagnostics.extend(self._diagnostics(result.diagnostics))
+            if any(d.severity == "error" for d in result.diagnostics):
+                return response
+            response.planned_state.CopyFrom(self._dynamic(result.planned, cty_type))
+            response.requires_replace.extend(self._path(p) for p in result.requires_replace)
+            response.planned_private = request.prior_private
+            return response
+        except Exception as err:
+            return self._failure("PlanResourceChange", err)
 
-    @_guarded(pb.ApplyResourceChange.Response)
     def ApplyResourceChange(self, request: Any, context: Any) -> Any:
-        cty_type = self.emulator.resource_type(request.type_name)
-        result = self.emulator.apply(
-            request.type_name,
-            _decode(request.prior_state, cty_type),
-            _decode(request.planned_state, cty_type),
-            request.planned_private,
-        )
-        return pb.ApplyResourceChange.Response(
-            new_state=_dynamic(result.new_state, cty_type),
-            private=result.private,
-            diagnostics=_diagnostics(result.diagnostics),
-        )
+        try:
+            cty_type = self.emulator.resource_type(request.type_name)
+            result = self.emulator.apply(
+                request.type_name,
+                _decode(request.prior_state, cty_type),
+                _decode(request.planned_state, cty_type),
+                request.planned_private,
+            )
+            return self.pb.ApplyResourceChange.Response(
+                new_state=self._dynamic(result.new_state, cty_type),
+                private=result.private,
+                diagnostics=self._diagnostics(result.diagnostics),
+                legacy_type_system=self.protocol == 5,
+            )
+        except Exception as err:
+            return self._failure("ApplyResourceChange", err)
 
-    @_guarded(pb.ImportResourceState.Response)
     def ImportResourceState(self, request: Any, context: Any) -> Any:
-        cty_type = self.emulator.resource_type(request.type_name)
-        result = self.emulator.import_state(request.type_name, request.id)
-        if result.diagnostics:
-            return pb.ImportResourceState.Response(diagnostics=_diagnostics(result.diagnostics))
-        imported = pb.ImportResourceState.ImportedResource(
-            type_name=request.type_name,
-            state=_dynamic(result.new_state, cty_type),
-            private=result.private,
-        )
-        return pb.ImportResourceState.Response(imported_resources=[imported])
+        try:
+            pb = self.pb
+            cty_type = self.emulator.resource_type(request.type_name)
+            result = self.emulator.import_state(request.type_name, request.id)
+            if result.diagnostics:
+                return pb.ImportResourceState.Response(
+                    diagnostics=self._diagnostics(result.diagnostics)
+                )
+            imported = pb.ImportResourceState.ImportedResource(
+                type_name=request.type_name,
+                state=self._dynamic(result.new_state, cty_type),
+                private=result.private,
+            )
+            return pb.ImportResourceState.Response(imported_resources=[imported])
+        except Exception as err:
+            return self._failure("ImportResourceState", err)
 
-    @_guarded(pb.ReadDataSource.Response)
     def ReadDataSource(self, request: Any, context: Any) -> Any:
-        cty_type = self.emulator.data_source_type(request.type_name)
-        result = self.emulator.read_data_source(
-            request.type_name, _decode(request.config, cty_type)
+        try:
+            cty_type = self.emulator.data_source_type(request.type_name)
+            result = self.emulator.read_data_source(
+                request.type_name, _decode(request.config, cty_type)
+            )
+            return self.pb.ReadDataSource.Response(
+                state=self._dynamic(result.new_state, cty_type),
+                diagnostics=self._diagnostics(result.diagnostics),
+            )
+        except Exception as err:
+            return self._failure("ReadDataSource", err)
+
+
+class FrameworkProvider(_Provider):
+    """tfplugin6.Provider as terraform-plugin-framework answers it."""
+
+    protocol = 6
+
+    def _build_schema(self) -> Any:
+        response = super()._build_schema()
+        response.server_capabilities.CopyFrom(self._capabilities())
+        return response
+
+    def _capabilities(self) -> Any:
+        return self.pb.ServerCapabilities(
+            plan_destroy=True, get_provider_schema_optional=True, move_resource_state=True
         )
-        return pb.ReadDataSource.Response(
-            state=_dynamic(result.new_state, cty_type), diagnostics=_diagnostics(result.diagnostics)
+
+    def GetMetadata(self, request: Any, context: Any) -> Any:
+        pb = self.pb
+        return pb.GetMetadata.Response(
+            server_capabilities=self._capabilities(),
+            resources=[
+                pb.GetMetadata.ResourceMetadata(type_name=t) for t in self.emulator.resources
+            ],
+            data_sources=[
+                pb.GetMetadata.DataSourceMetadata(type_name=t) for t in self.emulator.data_sources
+            ],
         )
+
+    def GetProviderSchema(self, request: Any, context: Any) -> Any:
+        return self._schema_response()
+
+    def GetResourceIdentitySchemas(self, request: Any, context: Any) -> Any:
+        return self.pb.GetResourceIdentitySchemas.Response()
+
+    def GetFunctions(self, request: Any, context: Any) -> Any:
+        return self.pb.GetFunctions.Response()
+
+    def ValidateProviderConfig(self, request: Any, context: Any) -> Any:
+        try:
+            return self.pb.ValidateProviderConfig.Response(
+                diagnostics=self._validate_provider(request)
+            )
+        except Exception as err:
+            return self._failure("ValidateProviderConfig", err)
+
+    def ValidateResourceConfig(self, request: Any, context: Any) -> Any:
+        try:
+            diagnostics = self._validate_resource(request)
+            if not request.client_capabilities.write_only_attributes_allowed:
+                # Terraform before 1.11 would keep the value in state: the framework refuses it.
+                em = self.emulator
+                config = _decode(request.config, em.resource_type(request.type_name))
+                paths = write_only_values(config, em.resource_block(request.type_name))
+                diagnostics += self._diagnostics(
+                    Diagnostic(
+                        "WriteOnly Attribute Not Allowed",
+                        f"The resource contains a non-null value for WriteOnly attribute "
+                        f"{_dotted(path)}. Write-only attributes are only supported in Terraform "
+                        "1.11 and later.",
+                        path,
+                    )
+                    for path in paths
+                )
+            return self.pb.ValidateResourceConfig.Response(diagnostics=diagnostics)
+        except Exception as err:
+            return self._failure("ValidateResourceConfig", err)
+
+    def ValidateDataResourceConfig(self, request: Any, context: Any) -> Any:
+        try:
+            return self.pb.ValidateDataResourceConfig.Response(
+                diagnostics=self._validate_data_source(request)
+            )
+        except Exception as err:
+            return self._failure("ValidateDataResourceConfig", err)
+
+    def ConfigureProvider(self, request: Any, context: Any) -> Any:
+        try:
+            return self.pb.ConfigureProvider.Response(diagnostics=self._configure(request))
+        except Exception as err:
+            return self._failure("ConfigureProvider", err)
+
+    def MoveResourceState(self, request: Any, context: Any) -> Any:
+        diag = Diagnostic(
+            "Unable to Move Resource State",
+            "The target resource implementation does not include support for moving resource "
+            f"state from {request.source_provider_address} {request.source_type_name} to "
+            f"{request.target_type_name}.",
+        )
+        return self.pb.MoveResourceState.Response(diagnostics=self._diagnostics([diag]))
+
+    def StopProvider(self, request: Any, context: Any) -> Any:
+        return self.pb.StopProvider.Response()
+
+
+class SDKv2Provider(_Provider):
+    """tfplugin5.Provider as terraform-plugin-sdk v2.7 answers it (protocol 5.2 calls only)."""
+
+    protocol = 5
+
+    def GetSchema(self, request: Any, context: Any) -> Any:
+        return self._schema_response()
+
+    def PrepareProviderConfig(self, request: Any, context: Any) -> Any:
+        try:
+            return self.pb.PrepareProviderConfig.Response(
+                prepared_config=request.config, diagnostics=self._validate_provider(request)
+            )
+        except Exception as err:
+            return self._failure("PrepareProviderConfig", err)
+
+    def ValidateResourceTypeConfig(self, request: Any, context: Any) -> Any:
+        try:
+            return self.pb.ValidateResourceTypeConfig.Response(
+                diagnostics=self._validate_resource(request)
+            )
+        except Exception as err:
+            return self._failure("ValidateResourceTypeConfig", err)
+
+    def ValidateDataSourceConfig(self, request: Any, context: Any) -> Any:
+        try:
+            return self.pb.ValidateDataSourceConfig.Response(
+                diagnostics=self._validate_data_source(request)
+            )
+        except Exception as err:
+            return self._failure("ValidateDataSourceConfig", err)
+
+    def Configure(self, request: Any, context: Any) -> Any:
+        try:
+            return self.pb.Configure.Response(diagnostics=self._configure(request))
+        except Exception as err:
+            return self._failure("Configure", err)
 
     def Stop(self, request: Any, context: Any) -> Any:
-        return pb.Stop.Response()
+        return self.pb.Stop.Response()
+
+
+def _dotted(path: AttrPath) -> str:
+    text = ""
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else step)
+    return text
+
+
+def provider_service(emulator: ProviderEmulator) -> Any:
+    """The servicer for the emulator's protocol; calls it does not define are UNIMPLEMENTED."""
+    impl: type[_Provider] = FrameworkProvider if emulator.protocol >= 6 else SDKv2Provider
+    _messages, services = protocol_modules(impl.protocol)
+    servicer_class = type(impl.__name__, (impl, services.ProviderServicer), {})
+    return servicer_class(emulator)
 
 
 def build_server(emulator: ProviderEmulator, address: str, on_shutdown: Callable[[], None]) -> Any:
     """An unstarted grpc.Server with the provider, go-plugin controller and health services."""
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=16))
-    pb_grpc.add_ProviderServicer_to_server(ProviderService(emulator), server)  # type: ignore[no-untyped-call]
+    _messages, services = protocol_modules(6 if emulator.protocol >= 6 else 5)
+    services.add_ProviderServicer_to_server(provider_service(emulator), server)
 
     def shutdown(_request: bytes, _context: Any) -> bytes:
         on_shutdown()

@@ -3,7 +3,8 @@
 A launch from the filesystem mirror costs a Python start-up per provider per terraform command;
 with the providers already running, Terraform attaches to their unix sockets instead ("unmanaged"
 providers, plain gRPC, no TLS: the sockets live in a 0700 directory). `Test: true` tells
-go-plugin the process outlives each terraform run.
+go-plugin the process outlives each terraform run; `ProtocolVersion` is the plugin protocol the
+real provider speaks (6 for the framework providers, 5 for the SDKv2 one).
 
 Run as `python -m tfctl.sandbox.host SANDBOX_DIR`; it writes `providers.json` (the value of
 TF_REATTACH_PROVIDERS) into SANDBOX_DIR and serves until SIGTERM.
@@ -44,7 +45,7 @@ def start_host(sandbox_dir: Path, environ: dict[str, str] | None = None) -> tupl
         servers.append(server)
         reattach[provider.address] = {
             "Protocol": "grpc",
-            "ProtocolVersion": 5,
+            "ProtocolVersion": emulator.protocol,
             "Pid": os.getpid(),
             "Test": True,
             "Addr": {"Network": "unix", "String": str(path)},

@@ -1,7 +1,9 @@
-"""The provider process Terraform launches: go-plugin handshake, mutual TLS, tfplugin5 over gRPC.
+"""The provider process Terraform launches: go-plugin handshake, mutual TLS, tfplugin5/6 over gRPC.
 
+Terraform offers the plugin protocols it speaks in PLUGIN_PROTOCOL_VERSIONS (1.x: "5,6" in either
+order); each provider answers with the one its real SDK speaks (the schema document's "protocol").
 Terraform (go-plugin, AutoMTLS) sends its client certificate in PLUGIN_CLIENT_CERT and expects one
-line on stdout, `1|5|tcp|127.0.0.1:PORT|grpc|<base64 DER server cert, no padding>`. grpcio cannot
+line on stdout, `1|6|tcp|127.0.0.1:PORT|grpc|<base64 DER server cert, no padding>`. grpcio cannot
 verify Terraform's ECDSA P-521 client certificate, so TLS is terminated here with Python's ssl
 (OpenSSL) and the bytes are relayed to an insecure gRPC server on a unix socket in a private
 directory. Imports of grpc and protobuf happen inside `serve()` so the launcher stays light.
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import os
 import shutil
 import signal
@@ -23,33 +26,46 @@ from pathlib import Path
 
 MAGIC_COOKIE_KEY = "TF_PLUGIN_MAGIC_COOKIE"
 MAGIC_COOKIE_VALUE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2"
-PROTOCOL_VERSION = "5"
+PROTOCOL_VERSION = "5"  # when a schema document names none
 TLS_DIR = "tls"
 _PARENT_POLL_SECONDS = 0.5
+_FIRST_TERRAFORM = {"5": "0.12", "6": "0.15.4"}
 
 
 class HandshakeError(RuntimeError):
-    """The process was not started by Terraform, or Terraform cannot speak protocol 5."""
+    """The process was not started by Terraform, or Terraform cannot speak its protocol."""
 
 
-def check_handshake_environment(environ: dict[str, str] | os._Environ[str]) -> None:
-    """Refuse to run outside Terraform, and without protocol 5 among the offered versions."""
+def check_handshake_environment(
+    environ: dict[str, str] | os._Environ[str], protocol: str = PROTOCOL_VERSION
+) -> None:
+    """Refuse to run outside Terraform, and without `protocol` among the offered versions."""
     if environ.get(MAGIC_COOKIE_KEY) != MAGIC_COOKIE_VALUE:
         raise HandshakeError(
             "This binary is a Terraform provider plugin for the tfctl sandbox; "
             "it is started by terraform, not run directly."
         )
+    # Absent only from go-plugin clients older than version negotiation; treated as offering 5.
     offered = [v.strip() for v in environ.get("PLUGIN_PROTOCOL_VERSIONS", "5").split(",")]
-    if PROTOCOL_VERSION not in offered:
+    if protocol not in offered:
+        first = _FIRST_TERRAFORM.get(protocol, "1.0")
         raise HandshakeError(
             f"terraform offers plugin protocol versions {','.join(offered)}; this sandbox "
-            "provider speaks only 5 (use terraform 0.12 to 1.x)"
+            f"provider speaks only {protocol} (use terraform {first} or later)"
         )
 
 
-def handshake_line(port: int, cert_der: bytes | None) -> str:
-    """go-plugin's handshake: core version 1, app protocol 5, TCP address, grpc, certificate."""
-    line = f"1|{PROTOCOL_VERSION}|tcp|127.0.0.1:{port}|grpc"
+def provider_protocol(provider: str) -> str:
+    """The plugin protocol the real provider speaks, from its schema document."""
+    from tfctl.sandbox.emulator import SCHEMA_DIR
+
+    document = json.loads((SCHEMA_DIR / f"{provider}.json").read_text())
+    return str(document.get("protocol", PROTOCOL_VERSION))
+
+
+def handshake_line(port: int, cert_der: bytes | None, protocol: str = PROTOCOL_VERSION) -> str:
+    """go-plugin's handshake: core version 1, app protocol, TCP address, grpc, certificate."""
+    line = f"1|{protocol}|tcp|127.0.0.1:{port}|grpc"
     if cert_der is not None:
         # go-plugin decodes with base64.RawStdEncoding: padding makes the handshake fail.
         line += "|" + base64.b64encode(cert_der).decode().rstrip("=")
@@ -170,7 +186,8 @@ async def _relay(listener: socket.socket, context: ssl.SSLContext | None, target
 def serve(provider: str, sandbox_dir: str | None = None) -> None:
     """Entry point of a provider launcher: serve one provider until Terraform shuts it down."""
     try:
-        check_handshake_environment(os.environ)
+        protocol = provider_protocol(provider)
+        check_handshake_environment(os.environ, protocol)
     except HandshakeError as err:
         sys.stderr.write(f"{err}\n")
         raise SystemExit(1) from None
@@ -180,14 +197,16 @@ def serve(provider: str, sandbox_dir: str | None = None) -> None:
     private_dir = Path(tempfile.mkdtemp(prefix="tfctl-provider-"))  # mkdtemp makes it 0700
     cleanup: list[Path] = [private_dir]
     try:
-        _serve(provider, base, private_dir, cleanup)
+        _serve(provider, protocol, base, private_dir, cleanup)
     finally:
         for path in cleanup:
             shutil.rmtree(path, ignore_errors=True)
     os._exit(0)  # grpc's worker threads would otherwise delay the exit Terraform waits for
 
 
-def _serve(provider: str, base: Path | None, private_dir: Path, cleanup: list[Path]) -> None:
+def _serve(
+    provider: str, protocol: str, base: Path | None, private_dir: Path, cleanup: list[Path]
+) -> None:
     from tfctl.sandbox.cloud import Cloud
     from tfctl.sandbox.emulator import ProviderEmulator, load_schema_document
     from tfctl.sandbox.grpc_service import build_server
@@ -218,7 +237,7 @@ def _serve(provider: str, base: Path | None, private_dir: Path, cleanup: list[Pa
     relay.start()
 
     out = os.fdopen(os.dup(1), "w")
-    out.write(handshake_line(port, cert_der))
+    out.write(handshake_line(port, cert_der, protocol))
     out.flush()
     out.close()
     # Nothing else may reach Terraform's handshake pipe.

@@ -4,7 +4,7 @@ provider "clickhouse" {}
 # Credentials come from the environment: UPSTASH_EMAIL, UPSTASH_API_KEY.
 provider "upstash" {}
 
-# No credential environment variable is documented for 1.11.x, so the admin password comes from a sensitive variable.
+# clickhousedbops 1.11.x documents no credential variable: the admin password is an ephemeral, sensitive variable.
 provider "clickhousedbops" {
   host     = module.data_warehouse.host
   port     = module.data_warehouse.port

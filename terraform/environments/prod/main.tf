@@ -19,6 +19,8 @@ module "data_warehouse" {
   ip_allow_list  = var.production_allow_list
   admin_password = var.clickhouse_admin_password
 
+  admin_password_version = var.clickhouse_admin_password_version
+
   backup_period_in_hours           = var.backup_period_in_hours
   backup_retention_period_in_hours = var.backup_retention_period_in_hours
 
@@ -54,4 +56,7 @@ module "database_access" {
 
   app_user_password = var.clickhouse_app_user_password
   cdc_user_password = var.clickhouse_cdc_user_password
+
+  app_user_password_version = var.clickhouse_app_user_password_version
+  cdc_user_password_version = var.clickhouse_cdc_user_password_version
 }

@@ -14,7 +14,7 @@ output "clickhouse_port" {
 }
 
 output "clickhouse_connection_string" {
-  description = "HTTPS connection URL of the ClickHouse service, with credentials."
+  description = "HTTPS connection URL of the ClickHouse service for the default user, without its password."
   value       = module.data_warehouse.connection_string
   sensitive   = true
 }
@@ -51,7 +51,7 @@ output "qstash_topic_names" {
 }
 
 output "qstash_token" {
-  description = "QStash token for publishers."
+  description = "QStash token for publishers (the one supplied secret kept in state; see README.md)."
   value       = module.async_messaging.qstash_token
   sensitive   = true
 }

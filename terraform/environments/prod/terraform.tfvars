@@ -26,3 +26,8 @@ topics = {
   "cdc-prod"           = ["https://ingest.salla-analytics.example.com/cdc"]
   "notifications-prod" = ["https://notify.salla-analytics.example.com/events"]
 }
+
+# Rotation: set the new password in its TF_VAR_ variable and bump its version here in the same change.
+clickhouse_admin_password_version    = 1
+clickhouse_app_user_password_version = 1
+clickhouse_cdc_user_password_version = 1

@@ -119,6 +119,13 @@ variable "clickhouse_admin_password" {
   type        = string
   description = "Password of the ClickHouse service's default user (tfctl injects TF_VAR_clickhouse_admin_password)."
   sensitive   = true
+  ephemeral   = true
+}
+
+variable "clickhouse_admin_password_version" {
+  type        = number
+  description = "Version of clickhouse_admin_password: bump it (1, 2, ...) together with a new value to rotate the ClickHouse default user's password."
+  default     = 1
 }
 
 variable "qstash_token" {
@@ -131,10 +138,24 @@ variable "clickhouse_app_user_password" {
   type        = string
   description = "Password of the application's read-only ClickHouse user (tfctl injects TF_VAR_clickhouse_app_user_password)."
   sensitive   = true
+  ephemeral   = true
+}
+
+variable "clickhouse_app_user_password_version" {
+  type        = number
+  description = "Version of clickhouse_app_user_password: bump it (1, 2, ...) together with a new value to rotate the application user's password."
+  default     = 1
 }
 
 variable "clickhouse_cdc_user_password" {
   type        = string
   description = "Password of the CDC pipeline's ClickHouse user (tfctl injects TF_VAR_clickhouse_cdc_user_password)."
   sensitive   = true
+  ephemeral   = true
+}
+
+variable "clickhouse_cdc_user_password_version" {
+  type        = number
+  description = "Version of clickhouse_cdc_user_password: bump it (1, 2, ...) together with a new value to rotate the CDC user's password."
+  default     = 1
 }

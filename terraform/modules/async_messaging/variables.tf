@@ -1,6 +1,7 @@
 variable "topics" {
   type        = map(list(string))
   description = "QStash topics of the CDC pipeline: topic name ([a-z0-9-_.]) to the HTTPS URLs of its subscribers."
+  nullable    = false
 
   validation {
     condition     = length(var.topics) > 0
@@ -26,6 +27,7 @@ variable "topics" {
 variable "qstash_token" {
   type        = string
   description = "QStash token that publishers use; no provider resource exposes it, so it is passed through (tfctl injects it from QSTASH_TOKEN)."
+  nullable    = false
   sensitive   = true
 
   validation {

@@ -1,5 +1,5 @@
 locals {
-  # ip_access[*].description is required by the provider since 3.0.
+  # ip_access[*].description is required by the provider since 2.3.0.
   ip_access = [
     for cidr in var.ip_allow_list : {
       source      = cidr
@@ -21,11 +21,12 @@ resource "clickhouse_service" "this" {
   min_replica_memory_gb = var.min_replica_memory_gb
   max_replica_memory_gb = var.max_replica_memory_gb
 
-  # Only the hash is sent, so the resource never stores the plaintext password.
-  password_hash = base64sha256(var.admin_password)
+  # Write-only: neither the password nor its hash reaches state; a new version sends it again.
+  password_wo         = var.admin_password
+  password_wo_version = var.admin_password_version
 
-  # All three fields are written (null when unset): Terraform 1.0.3 has no optional object attributes.
   backup_configuration = {
+    # The provider rejects a period together with a start time, which means one run a day.
     backup_period_in_hours           = var.backup_start_time == null ? var.backup_period_in_hours : null
     backup_retention_period_in_hours = var.backup_retention_period_in_hours
     backup_start_time                = var.backup_start_time

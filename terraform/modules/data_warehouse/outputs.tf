@@ -14,7 +14,7 @@ output "port" {
 }
 
 output "connection_string" {
-  description = "HTTPS connection URL for applications, with the default user and its URL-encoded password."
-  value       = "https://default:${urlencode(var.admin_password)}@${clickhouse_service.this.endpoints.https.host}:${clickhouse_service.this.endpoints.https.port}"
+  description = "HTTPS connection URL of the service for the default user, without a password (clients supply it)."
+  value       = "https://default@${clickhouse_service.this.endpoints.https.host}:${clickhouse_service.this.endpoints.https.port}"
   sensitive   = true
 }

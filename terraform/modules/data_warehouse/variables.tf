@@ -1,6 +1,7 @@
 variable "service_name" {
   type        = string
   description = "Name of the ClickHouse Cloud service: 3-50 lowercase letters, digits and hyphens, starting and ending with a letter or digit."
+  nullable    = false
 
   validation {
     condition     = can(regex("^[a-z0-9][a-z0-9-]{1,48}[a-z0-9]$", var.service_name))
@@ -12,6 +13,7 @@ variable "cloud_provider" {
   type        = string
   description = "Cloud provider that hosts the service: aws, gcp or azure."
   default     = "aws"
+  nullable    = false
 
   validation {
     condition     = contains(["aws", "gcp", "azure"], var.cloud_provider)
@@ -23,6 +25,7 @@ variable "cloud_region" {
   type        = string
   description = "Region of the cloud provider that hosts the service, e.g. us-east-1."
   default     = "us-east-1"
+  nullable    = false
 
   validation {
     condition     = can(regex("^[a-z0-9-]+$", var.cloud_region))
@@ -34,6 +37,7 @@ variable "ip_allow_list" {
   type        = list(string)
   description = "CIDR ranges allowed to connect to the service; rendered into ip_access with a description each. Empty means no network access."
   default     = []
+  nullable    = false
 
   validation {
     condition     = alltrue([for cidr in var.ip_allow_list : can(cidrhost(cidr, 0))])
@@ -43,8 +47,10 @@ variable "ip_allow_list" {
 
 variable "admin_password" {
   type        = string
-  description = "Password of the service's default user; only its base64 SHA256 hash is sent to ClickHouse Cloud."
+  description = "Password of the service's default user; sent write-only (password_wo), so it is in neither state nor plan files."
+  nullable    = false
   sensitive   = true
+  ephemeral   = true
 
   validation {
     condition = (
@@ -58,10 +64,23 @@ variable "admin_password" {
   }
 }
 
+variable "admin_password_version" {
+  type        = number
+  description = "Version of admin_password; Terraform cannot see a write-only value change, so bump this (1, 2, ...) to send a new password."
+  default     = 1
+  nullable    = false
+
+  validation {
+    condition     = var.admin_password_version >= 1 && floor(var.admin_password_version) == var.admin_password_version
+    error_message = "The admin_password_version must be a whole number of at least 1."
+  }
+}
+
 variable "backup_period_in_hours" {
   type        = number
   description = "Hours between two backups: 6, 8, 12, 16, 20, 24, 36 or 48. Ignored when backup_start_time is set."
   default     = 24
+  nullable    = false
 
   validation {
     condition     = contains([6, 8, 12, 16, 20, 24, 36, 48], var.backup_period_in_hours)
@@ -73,6 +92,7 @@ variable "backup_retention_period_in_hours" {
   type        = number
   description = "Hours a backup is kept: 24, 48, 72, 96, 120, 144, 168, 336, 504, 672 or 720."
   default     = 24
+  nullable    = false
 
   validation {
     condition     = contains([24, 48, 72, 96, 120, 144, 168, 336, 504, 672, 720], var.backup_retention_period_in_hours)
@@ -95,12 +115,14 @@ variable "idle_scaling" {
   type        = bool
   description = "Whether the service may scale down to zero when idle."
   default     = true
+  nullable    = false
 }
 
 variable "idle_timeout_minutes" {
   type        = number
   description = "Minutes of inactivity before an idle service is suspended (at least 5); only sent when idle_scaling is true."
   default     = 15
+  nullable    = false
 
   validation {
     condition     = var.idle_timeout_minutes >= 5 && floor(var.idle_timeout_minutes) == var.idle_timeout_minutes
@@ -112,6 +134,7 @@ variable "min_replica_memory_gb" {
   type        = number
   description = "Minimum memory of one replica during auto-scaling, in GB."
   default     = 8
+  nullable    = false
 
   validation {
     condition     = var.min_replica_memory_gb >= 1 && floor(var.min_replica_memory_gb) == var.min_replica_memory_gb
@@ -123,16 +146,23 @@ variable "max_replica_memory_gb" {
   type        = number
   description = "Maximum memory of one replica during auto-scaling, in GB (not less than min_replica_memory_gb)."
   default     = 16
+  nullable    = false
 
   validation {
     condition     = var.max_replica_memory_gb >= 1 && floor(var.max_replica_memory_gb) == var.max_replica_memory_gb
     error_message = "The max_replica_memory_gb must be a whole number of GB, at least 1."
+  }
+
+  validation {
+    condition     = var.max_replica_memory_gb >= var.min_replica_memory_gb
+    error_message = "The max_replica_memory_gb must not be less than min_replica_memory_gb."
   }
 }
 
 variable "tags" {
   type        = map(string)
   description = "Cost-allocation tags; must contain project, environment, owner and cost_center. Merged over managed_by = terraform."
+  nullable    = false
 
   validation {
     condition     = length(setsubtract(["project", "environment", "owner", "cost_center"], keys(var.tags))) == 0

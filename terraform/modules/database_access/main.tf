@@ -41,17 +41,30 @@ resource "clickhousedbops_grant_privilege" "writer" {
   cluster_name      = null
 }
 
-# password_sha256_hash (hex) rather than the _wo variant: write-only attributes need Terraform 1.11.
+# Write-only hex SHA256 of each password: neither the password nor its hash reaches state. Terraform
+# cannot see a write-only value change, so a new value_wo_version is what sends a new password.
 resource "clickhousedbops_user" "app" {
-  name                 = var.app_user_name
-  password_sha256_hash = sha256(var.app_user_password)
-  cluster_name         = null
+  name         = var.app_user_name
+  cluster_name = null
+
+  auth {
+    sha256_hash {
+      value_wo         = sha256(var.app_user_password)
+      value_wo_version = var.app_user_password_version
+    }
+  }
 }
 
 resource "clickhousedbops_user" "cdc" {
-  name                 = var.cdc_user_name
-  password_sha256_hash = sha256(var.cdc_user_password)
-  cluster_name         = null
+  name         = var.cdc_user_name
+  cluster_name = null
+
+  auth {
+    sha256_hash {
+      value_wo         = sha256(var.cdc_user_password)
+      value_wo_version = var.cdc_user_password_version
+    }
+  }
 }
 
 resource "clickhousedbops_grant_role" "app_reader" {

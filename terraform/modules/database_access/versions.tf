@@ -1,5 +1,6 @@
 terraform {
-  required_version = ">= 1.0.3, < 2.0.0"
+  # 1.11: write-only attributes (with 1.10 ephemeral variables) keep supplied passwords out of state and plans.
+  required_version = ">= 1.11.0, < 2.0.0"
 
   required_providers {
     clickhousedbops = {
