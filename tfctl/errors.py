@@ -123,6 +123,10 @@ class StateLockError(TerraformCommandError):
         self.kind = "locked"
 
 
+class UnexpectedOutputError(TfctlError):
+    """Terraform exited 0 but its output lacks what every run of it reports (a plan summary)."""
+
+
 class PlanRefusedError(TfctlError):
     """A safety rule refused to apply or destroy."""
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tfctl.errors import UnexpectedOutputError
+
 ACTIONS = ("create", "update", "delete", "replace", "read", "noop")
 # `terraform show -json PLAN` writes actions as lists; these are the ones tfctl names
 _PLAN_ACTIONS = {
@@ -95,8 +97,13 @@ class PlanResult:
         plan_file: Path | None = None,
         destroy: bool = False,
     ) -> PlanResult:
-        """Build from the events of `terraform plan -json`."""
+        """Build from the events of `terraform plan -json`.
+
+        Raises UnexpectedOutputError when the stream never reports a change summary: silence is
+        not "no changes" (a binary that is not terraform, a truncated stream).
+        """
         changes: dict[str, ResourceChange] = {}
+        summarized = False
         outputs: list[str] = []
         drifted: list[str] = []
         totals = {"add": 0, "change": 0, "remove": 0}
@@ -120,10 +127,17 @@ class PlanResult:
             elif kind == "change_summary":
                 summary = event.get("changes", {})
                 totals = {k: int(summary.get(k, 0)) for k in totals}
+                summarized = True
             elif kind == "outputs":
                 for name, item in (event.get("outputs") or {}).items():
                     if isinstance(item, Mapping) and item.get("action", "noop") != "noop":
                         outputs.append(str(name))
+        if not summarized:
+            raise UnexpectedOutputError(
+                f"terraform plan of {environment} reported no change summary: its output is "
+                "not terraform's -json stream, so tfctl cannot tell whether anything changes",
+                hint="check that TFCTL_TERRAFORM_BIN (or terraform on PATH) is terraform",
+            )
         ordered = tuple(sorted(changes.values(), key=_action_order))
         return cls(
             environment=environment,

@@ -99,6 +99,22 @@ def _old_terraform(w: World) -> None:
     script.chmod(0o755)
 
 
+def _silent_terraform(w: World) -> None:
+    """A "terraform" that reports the real binary's version and then prints no -json stream."""
+    real = subprocess.run(
+        [w.p.env["TFCTL_TERRAFORM_BIN"], "version", "-json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.replace("\n", " ")
+    script = w.tmp / "silent-terraform"
+    script.write_text(
+        f"#!/bin/sh\nif [ \"$1\" = version ]; then echo '{real}'; exit 0; fi\n"
+        'echo "Terraform has nothing to say"\nexit 0\n'
+    )
+    script.chmod(0o755)
+
+
 def fixed(*args: str) -> Callable[[World], list[str]]:
     return lambda w: list(args)
 
@@ -267,6 +283,53 @@ CASES = [
         fixed("plan", "dev"),
         "not found",
         env={"TFCTL_TERRAFORM_BIN": "/nonexistent/terraform"},
+    ),
+    Case(
+        "environment-name-too-long",
+        fixed("plan", "x" * 5000),
+        "environment name is too long (5000 characters, at most 64)",
+    ),
+    Case(
+        "plan-without-change-summary",
+        fixed("plan", "dev"),
+        "terraform plan of dev reported no change summary",
+        setup=_silent_terraform,
+        env={"TFCTL_TERRAFORM_BIN": "@tmp/silent-terraform"},
+    ),
+    Case(
+        "drift-without-change-summary",
+        fixed("drift", "dev"),
+        "dev: terraform plan of dev reported no change summary",
+        setup=_silent_terraform,
+        env={"TFCTL_TERRAFORM_BIN": "@tmp/silent-terraform"},
+    ),
+    Case(
+        "invalid-bucket-name-plan",
+        fixed("plan", "dev"),
+        "setting state_bucket from TFCTL_STATE_BUCKET is 'Bad_Bucket!!'; it must be a valid S3",
+        env={"TFCTL_STATE_BUCKET": "Bad_Bucket!!"},
+    ),
+    Case(
+        "invalid-table-name-plan",
+        fixed("plan", "dev"),
+        "setting lock_table from TFCTL_LOCK_TABLE is 'x'; it must be a valid DynamoDB table name",
+        env={"TFCTL_LOCK_TABLE": "x"},
+    ),
+    Case(
+        "invalid-bucket-name-history",
+        fixed("state", "history", "dev"),
+        "it must be a valid S3 bucket name",
+        env={"TFCTL_STATE_BUCKET": "Bad_Bucket!!"},
+    ),
+    Case(
+        "prod-unlock-yes-without-confirm",
+        fixed("unlock", "prod", UUID, "--yes"),
+        "prod is protected: without a terminal, unlock needs --yes --confirm prod",
+    ),
+    Case(
+        "prod-restore-yes-without-confirm",
+        fixed("state", "restore", "prod", "v1", "--yes"),
+        "prod is protected: without a terminal, restore needs --yes --confirm prod",
     ),
     Case(
         "parallel-zero",
