@@ -3,6 +3,9 @@
 Variables need no provider, so each case copies one `variables.tf` alone into a temporary root and
 runs `terraform plan -input=false -no-color` with values from var files: bad values must fail with
 the intended message, good values must plan cleanly. Several bad variables share one run.
+The environments' policies live in the platform module, whose inputs have the roots' variable
+names: an environment's terraform.tfvars is planned against the root's variables.tf (declarations
+only) and against the platform module's (every validation).
 """
 
 from __future__ import annotations
@@ -269,16 +272,74 @@ def test_database_access_validates_passwords_and_privileges(
 # --- environments ---
 
 
+PLATFORM = TERRAFORM / "modules" / "platform" / "variables.tf"
+
+
 def env_paths(name: str) -> tuple[Path, Path]:
+    """The platform module's variables (the policy) and the environment's terraform.tfvars."""
+    env = TERRAFORM / "environments" / name
+    return PLATFORM, env / "terraform.tfvars"
+
+
+def root_paths(name: str) -> tuple[Path, Path]:
     env = TERRAFORM / "environments" / name
     return env / "variables.tf", env / "terraform.tfvars"
 
 
 @pytest.mark.parametrize("name", ["dev", "prod"])
-def test_environment_tfvars_pass_validation(terraform: Path, tmp_path: Path, name: str) -> None:
-    variables, tfvars = env_paths(name)
+@pytest.mark.parametrize("paths", [env_paths, root_paths], ids=["platform", "root"])
+def test_environment_tfvars_pass_validation(
+    terraform: Path, tmp_path: Path, name: str, paths: Any
+) -> None:
+    variables, tfvars = paths(name)
     result = plan_variables(terraform, tmp_path, variables, ENV_SECRETS, var_files=(tfvars,))
     assert_plans_cleanly(*result)
+
+
+def test_each_environment_reads_only_its_own_allow_list(terraform: Path, tmp_path: Path) -> None:
+    variables, tfvars = env_paths("dev")
+    values = {**ENV_SECRETS, "production_allow_list": ["203.0.113.0/24"]}
+    code, output = plan_variables(terraform, tmp_path, variables, values, var_files=(tfvars,))
+    assert code == 1
+    assert_rejected(output, "The production_allow_list must be left out in dev")
+    variables, tfvars = env_paths("prod")
+    values = {**ENV_SECRETS, "ip_allow_list": ["203.0.113.0/24"]}
+    code, output = plan_variables(terraform, tmp_path, variables, values, var_files=(tfvars,))
+    assert code == 1
+    assert_rejected(output, "The ip_allow_list must be set in dev and left out in prod")
+
+
+def test_prod_without_an_allow_list_is_refused(terraform: Path, tmp_path: Path) -> None:
+    variables, tfvars = env_paths("prod")
+    values = {**ENV_SECRETS, "production_allow_list": None}
+    code, output = plan_variables(terraform, tmp_path, variables, values, var_files=(tfvars,))
+    assert code == 1
+    assert_rejected(output, "The production_allow_list must not be empty")
+
+
+def test_environment_name_is_known_and_matches_its_tag(terraform: Path, tmp_path: Path) -> None:
+    variables, tfvars = env_paths("dev")
+    unknown: dict[str, Any] = {**ENV_SECRETS, "environment": "staging"}
+    code, output = plan_variables(terraform, tmp_path, variables, unknown, var_files=(tfvars,))
+    assert code == 1
+    assert_rejected(output, "The environment must be dev or prod")
+    mismatched: dict[str, Any] = {**ENV_SECRETS, "tags": {**TAGS, "environment": "prod"}}
+    code, output = plan_variables(terraform, tmp_path, variables, mismatched, var_files=(tfvars,))
+    assert code == 1
+    assert_rejected(output, "The environment tag must equal the environment variable.")
+
+
+@pytest.mark.parametrize("name", ["dev", "prod"])
+def test_root_defaults_are_the_platform_defaults(
+    terraform: Path, tmp_path: Path, name: str
+) -> None:
+    """A root passes null for what tfvars leaves out; the platform module's default applies."""
+    variables, tfvars = env_paths(name)
+    values = {**ENV_SECRETS, "backup_period_in_hours": None, "cache_read_regions": None}
+    values |= {f"{n}_version": None for n in ENV_SECRETS if n.endswith("password")}
+    assert_plans_cleanly(
+        *plan_variables(terraform, tmp_path, variables, values, var_files=(tfvars,))
+    )
 
 
 @pytest.mark.parametrize(
@@ -316,14 +377,12 @@ def test_prod_rejects_short_retention_and_missing_tags(terraform: Path, tmp_path
     )
 
 
-def test_dev_rejects_long_retention_bad_cidr_and_unknown_period(
-    terraform: Path, tmp_path: Path
-) -> None:
+def test_dev_rejects_long_retention_bad_cidr_and_blank_tag(terraform: Path, tmp_path: Path) -> None:
+    """The backup period is the warehouse module's rule alone (test_warehouse_rejects_...)."""
     variables, tfvars = env_paths("dev")
     values = {
         **ENV_SECRETS,
         "backup_retention_period_in_hours": 168,
-        "backup_period_in_hours": 10,
         "ip_allow_list": ["0.0.0.0/0", "192.168.1.1"],
         "tags": {"project": "p", "environment": "dev", "owner": "o", "cost_center": " "},
     }
@@ -332,15 +391,17 @@ def test_dev_rejects_long_retention_bad_cidr_and_unknown_period(
     assert_rejected(
         output,
         "The dev backup_retention_period_in_hours must be 24 or 48",
-        "The backup_period_in_hours must be one of 6, 8, 12, 16, 20, 24, 36 or 48.",
         "Every ip_allow_list entry must be a CIDR range",
         "Every tag must have a non-empty value.",
     )
 
 
 @pytest.mark.parametrize("name", ["dev", "prod"])
-def test_environment_secrets_have_no_defaults(terraform: Path, tmp_path: Path, name: str) -> None:
-    variables, tfvars = env_paths(name)
+@pytest.mark.parametrize("paths", [env_paths, root_paths], ids=["platform", "root"])
+def test_environment_secrets_have_no_defaults(
+    terraform: Path, tmp_path: Path, name: str, paths: Any
+) -> None:
+    variables, tfvars = paths(name)
     code, output = plan_variables(terraform, tmp_path, variables, {}, var_files=(tfvars,))
     assert code == 1
     missing = set(re.findall(r'No value for required variable .*? variable "(\w+)"', output))
@@ -352,7 +413,7 @@ def test_saved_plan_holds_no_write_only_password(
     terraform: Path, tmp_path: Path, name: str
 ) -> None:
     """Ephemeral variables stay out of a saved plan; the passed-through qstash_token does not."""
-    variables, tfvars = env_paths(name)
+    variables, tfvars = root_paths(name)
     secrets = {
         "clickhouse_admin_password": "Adm1n!only-in-memory",
         "clickhouse_app_user_password": "App!only-in-memory-2",
@@ -391,6 +452,7 @@ def test_environment_configuration_loads(terraform: Path, tmp_path: Path, name: 
             timeout=60,
         )
         assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "module.platform" in proc.stdout
     for module in ("data_warehouse", "serverless_cache", "async_messaging", "database_access"):
         assert f"module.{module}" in proc.stdout
     assert "registry.terraform.io/clickhouse/clickhousedbops] >= 1.11.2, < 2.0.0" in proc.stdout

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -112,3 +114,45 @@ def test_sandbox_routing_without_a_running_sandbox_is_one_line_error(tmp_path: P
     assert result.returncode == 1
     assert "no sandbox is running" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def flatten_root(terraform: Path, environment: str) -> None:
+    """Turn a copy's root into the layout before the platform module: the four modules called
+    from the root itself. Built from the platform module's own files, so nothing is kept twice."""
+    platform = terraform / "modules" / "platform"
+    root = terraform / "environments" / environment
+    for name in ("main.tf", "variables.tf", "outputs.tf"):
+        text = (platform / name).read_text()
+        (root / name).write_text(text.replace('source = "../', 'source = "../../modules/'))
+    (root / "moved.tf").unlink()
+    providers = (root / "providers.tf").read_text()
+    providers = re.sub(
+        r"module\.platform\.clickhouse_(host|port)", r"module.data_warehouse.\1", providers
+    )
+    (root / "providers.tf").write_text(providers)
+
+
+def test_state_from_before_the_platform_module_moves_and_nothing_is_replaced(
+    tmp_path: Path,
+) -> None:
+    """A root applied with the four modules in it plans only moves once it is the thin root."""
+    old = tmp_path / "old"
+    shutil.copytree(
+        ROOT / "terraform", old / "terraform", ignore=shutil.ignore_patterns(".terraform*")
+    )
+    flatten_root(old / "terraform", "dev")
+    sandbox_dir = tmp_path / "sbx"
+    try:
+        report = run_demo(old, "dev", keep=True, sandbox_dir=sandbox_dir, environ={})
+        assert report.created > 10
+
+        env = sandbox_project(ROOT, sandbox_dir=sandbox_dir, environ={}).environment("dev")
+        env.init()
+        plan = env.plan()
+        assert (plan.add, plan.change, plan.remove) == (0, 0, 0)
+        moves = plan.by_action("move")
+        assert len(moves) == len(plan.changes) == report.created
+        assert all(c.address.startswith("module.platform.module.") for c in moves)
+        assert {c.resource_type for c in moves} >= {"clickhouse_service", "upstash_redis_database"}
+    finally:
+        down(ROOT, sandbox_dir=sandbox_dir)

@@ -2,7 +2,8 @@
 
 Module structure, typed and described variables, described outputs, sensitive flags on secrets, no
 provider blocks in modules, an empty s3 backend, version pins, credential sources, the tagging and
-network policies, module calls that match module inputs, and READMEs listing every input and output.
+network policies, module calls that match module inputs, READMEs listing every input and output,
+and thin environment roots: identical but for terraform.tfvars, one platform call, no logic.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 TERRAFORM = REPO / "terraform"
 MODULES = sorted(p for p in (TERRAFORM / "modules").iterdir() if p.is_dir())
+PLATFORM = TERRAFORM / "modules" / "platform"
 ENVIRONMENTS = sorted(p for p in (TERRAFORM / "environments").iterdir() if p.is_dir())
 MODULE_FILES = {"main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md"}
 ENV_FILES = {
@@ -28,8 +30,15 @@ ENV_FILES = {
     "main.tf",
     "variables.tf",
     "outputs.tf",
+    "moved.tf",
     "terraform.tfvars",
 }
+# The one file in which the two roots may differ: everything else is shared boilerplate.
+ENV_DATA_FILE = "terraform.tfvars"
+# All a root may compute: a variable or a platform output passed through (the whole reference).
+PASS_THROUGH = re.compile(r"\$\{(var\.\w+|module\.platform\.\w+)\}")
+# moved.tf, the one exception: where the four modules' state stood before the platform module.
+MOVED = re.compile(r"\$\{module\.(platform\.module\.)?(\w+)\}")
 PARSER_KEYS = {"__is_block__", "__comments__", "__inline_comments__"}
 SECRET_NAME = re.compile(r"password|token|secret|api_key|connection_string|redis_url")
 VERSION_NAME = re.compile(r"_version$")  # a write-only value's version is a plain number
@@ -114,11 +123,12 @@ def ids(paths: list[Path]) -> list[str]:
     return [p.name for p in paths]
 
 
-def test_there_are_four_modules_and_two_environments() -> None:
+def test_there_are_four_modules_their_composition_and_two_environments() -> None:
     assert ids(MODULES) == [
         "async_messaging",
         "data_warehouse",
         "database_access",
+        "platform",
         "serverless_cache",
     ]
     assert ids(ENVIRONMENTS) == ["dev", "prod"]
@@ -230,6 +240,11 @@ def test_module_versions_declare_their_providers(module: Path) -> None:
     assert unquote(terraform["required_version"]) == TERRAFORM_VERSION
     (providers,) = deep_unquote(terraform["required_providers"])
     providers = {k: v for k, v in providers.items() if k not in PARSER_KEYS}
+    assert set(providers) == providers_used(module)
+
+
+def providers_used(module: Path) -> set[str]:
+    """Local provider names of a module's resources and of the modules it calls."""
     used = {
         unquote(t).split("_", 1)[0]
         if not unquote(t).startswith("clickhousedbops")
@@ -237,7 +252,9 @@ def test_module_versions_declare_their_providers(module: Path) -> None:
         for block in parse_dir(module).get("resource", [])
         for t in block
     }
-    assert set(providers) == used
+    for call in named_blocks(module, "module").values():
+        used |= providers_used((module / unquote(call["source"])).resolve())
+    return used
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS, ids=ids(ENVIRONMENTS))
@@ -250,14 +267,14 @@ def test_provider_credentials_come_from_the_environment(env: Path) -> None:
     assert providers["clickhouse"] == {}
     assert providers["upstash"] == {}
     dbops = providers["clickhousedbops"]
-    assert dbops["host"] == "${module.data_warehouse.host}"
-    assert dbops["port"] == "${module.data_warehouse.port}"
+    assert dbops["host"] == "${module.platform.clickhouse_host}"
+    assert dbops["port"] == "${module.platform.clickhouse_port}"
     assert dbops["auth_config"]["password"] == "${var.clickhouse_admin_password}"
     secret_refs = re.findall(r"var\.(\w+)", (env / "providers.tf").read_text())
     assert set(secret_refs) == {"clickhouse_admin_password"}
 
 
-@pytest.mark.parametrize("env", ENVIRONMENTS, ids=ids(ENVIRONMENTS))
+@pytest.mark.parametrize("env", [*ENVIRONMENTS, PLATFORM], ids=[*ids(ENVIRONMENTS), "platform"])
 def test_module_calls_match_module_inputs(env: Path) -> None:
     for name, call in named_blocks(env, "module").items():
         source = unquote(call["source"])
@@ -270,13 +287,13 @@ def test_module_calls_match_module_inputs(env: Path) -> None:
         assert required <= passed, f"{name}: missing inputs {required - passed}"
 
 
-@pytest.mark.parametrize("env", ENVIRONMENTS, ids=ids(ENVIRONMENTS))
+@pytest.mark.parametrize("env", [*ENVIRONMENTS, PLATFORM], ids=[*ids(ENVIRONMENTS), "platform"])
 def test_environment_outputs_reference_existing_module_outputs(env: Path) -> None:
     outputs = named_blocks(env, "output")
     assert {"clickhouse_connection_string", "redis_url", "qstash_token"} <= set(outputs)
     modules = named_blocks(env, "module")
     text = "\n".join(p.read_text() for p in env.glob("*.tf"))
-    for module_name, output_name in re.findall(r"module\.(\w+)\.(\w+)", text):
+    for module_name, output_name in re.findall(r"module\.(\w+)\.(?!module\.)(\w+)", text):
         module_dir = (env / unquote(modules[module_name]["source"])).resolve()
         assert output_name in named_blocks(module_dir, "output"), f"{module_name}.{output_name}"
 
@@ -305,7 +322,7 @@ def validation_conditions(root: Path, variable: str) -> str:
     return " ".join(r["condition"] for r in named_blocks(root, "variable")[variable]["validation"])
 
 
-@pytest.mark.parametrize("root", [*ENVIRONMENTS, TERRAFORM / "modules" / "data_warehouse"])
+@pytest.mark.parametrize("root", [PLATFORM, TERRAFORM / "modules" / "data_warehouse"])
 def test_tagging_policy_requires_the_cost_allocation_keys(root: Path) -> None:
     condition = validation_conditions(root, "tags")
     assert set(re.findall(r'"(\w+)"', condition)) >= REQUIRED_TAG_KEYS
@@ -317,6 +334,7 @@ def test_environment_tfvars_satisfy_the_tagging_policy(env: Path) -> None:
     tags = tfvars(env)["tags"]
     assert set(tags) >= REQUIRED_TAG_KEYS
     assert tags["environment"] == env.name
+    assert tfvars(env)["environment"] == env.name
 
 
 def test_environments_use_their_names() -> None:
@@ -334,13 +352,30 @@ def test_environments_use_their_names() -> None:
 
 
 def test_prod_allow_list_is_explicit_and_never_open() -> None:
-    prod = TERRAFORM / "environments" / "prod"
-    allow_list = tfvars(prod)["production_allow_list"]
+    dev, prod = (
+        tfvars(TERRAFORM / "environments" / "dev"),
+        tfvars(TERRAFORM / "environments" / "prod"),
+    )
+    allow_list = prod["production_allow_list"]
     assert allow_list
     assert not any(cidr.endswith("/0") for cidr in allow_list)
-    main = (prod / "main.tf").read_text()
-    assert "var.production_allow_list" in main
-    assert "ip_allow_list" not in named_blocks(prod, "variable")
+    assert "ip_allow_list" not in prod
+    assert "production_allow_list" not in dev
+    # The platform module, not the root, picks prod's list and forbids the other one there.
+    main = (PLATFORM / "main.tf").read_text()
+    assert re.search(
+        r'var\.environment == "prod" \? var\.production_allow_list : var\.ip_allow_list', main
+    )
+    assert "var.environment" in validation_conditions(PLATFORM, "ip_allow_list")
+    assert "/0$" in validation_conditions(PLATFORM, "production_allow_list")
+
+
+def allowed_retention(environment: str) -> set[int]:
+    """Retention hours the platform module allows in one environment (its own validation rule)."""
+    rules = named_blocks(PLATFORM, "variable")["backup_retention_period_in_hours"]["validation"]
+    (condition,) = [r["condition"] for r in rules if f'"{environment}"' in r["condition"]]
+    assert condition.startswith(f'${{var.environment != "{environment}" || contains(')
+    return set(map(int, re.findall(r"\b\d+\b", condition)))
 
 
 def test_prod_keeps_backups_longer_than_dev() -> None:
@@ -349,23 +384,9 @@ def test_prod_keeps_backups_longer_than_dev() -> None:
         tfvars(TERRAFORM / "environments" / "prod"),
     )
     assert dev["backup_retention_period_in_hours"] < prod["backup_retention_period_in_hours"]
-    dev_allowed = set(
-        map(
-            int,
-            re.findall(
-                r"\d+", validation_conditions(ENVIRONMENTS[0], "backup_retention_period_in_hours")
-            ),
-        )
-    )
-    prod_allowed = set(
-        map(
-            int,
-            re.findall(
-                r"\d+", validation_conditions(ENVIRONMENTS[1], "backup_retention_period_in_hours")
-            ),
-        )
-    )
-    assert max(dev_allowed) < min(prod_allowed)
+    assert dev["backup_retention_period_in_hours"] in allowed_retention("dev")
+    assert prod["backup_retention_period_in_hours"] in allowed_retention("prod")
+    assert max(allowed_retention("dev")) < min(allowed_retention("prod"))
 
 
 def resources(module: str, resource_type: str) -> dict[str, dict[str, Any]]:
@@ -396,27 +417,34 @@ def test_database_users_send_write_only_hashes_in_the_auth_block() -> None:
 
 
 @pytest.mark.parametrize(
-    ("root", "names"),
+    ("root", "names", "default"),
     [
-        (TERRAFORM / "modules" / "data_warehouse", {"admin_password"}),
-        (TERRAFORM / "modules" / "database_access", {"app_user_password", "cdc_user_password"}),
-        *((env, WRITE_ONLY_INPUTS) for env in ENVIRONMENTS),
+        (TERRAFORM / "modules" / "data_warehouse", {"admin_password"}, 1),
+        (
+            TERRAFORM / "modules" / "database_access",
+            {"app_user_password", "cdc_user_password"},
+            1,
+        ),
+        (PLATFORM, WRITE_ONLY_INPUTS, 1),
+        # A root declares; a null it passes on takes the platform module's default.
+        *((env, WRITE_ONLY_INPUTS, None) for env in ENVIRONMENTS),
     ],
-    ids=["data_warehouse", "database_access", *ids(ENVIRONMENTS)],
+    ids=["data_warehouse", "database_access", "platform", *ids(ENVIRONMENTS)],
 )
-def test_write_only_passwords_are_ephemeral_with_a_version(root: Path, names: set[str]) -> None:
+def test_write_only_passwords_are_ephemeral_with_a_version(
+    root: Path, names: set[str], default: int | None
+) -> None:
     variables = named_blocks(root, "variable")
     assert {n for n, b in variables.items() if b.get("ephemeral") is True} == names
     for name in names:
         version = variables[f"{name}_version"]
         assert version["type"] == "number"
-        assert version["default"] == 1
+        assert version["default"] == default
         assert "sensitive" not in version
 
 
-@pytest.mark.parametrize("env", ENVIRONMENTS, ids=ids(ENVIRONMENTS))
-def test_environments_pass_every_password_version(env: Path) -> None:
-    calls = named_blocks(env, "module")
+def test_platform_passes_every_password_version() -> None:
+    calls = named_blocks(PLATFORM, "module")
     assert calls["data_warehouse"]["admin_password_version"] == (
         "${var.clickhouse_admin_password_version}"
     )
@@ -424,6 +452,16 @@ def test_environments_pass_every_password_version(env: Path) -> None:
         assert calls["database_access"][f"{who}_user_password_version"] == (
             f"${{var.clickhouse_{who}_user_password_version}}"
         )
+    assert (
+        named_blocks(PLATFORM, "variable")["clickhouse_admin_password_version"]["nullable"] is False
+    )
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS, ids=ids(ENVIRONMENTS))
+def test_environments_pass_every_password_version(env: Path) -> None:
+    (call,) = named_blocks(env, "module").values()
+    for name in WRITE_ONLY_INPUTS:
+        assert call[f"{name}_version"] == f"${{var.{name}_version}}"
     assert {f"{n}_version" for n in WRITE_ONLY_INPUTS} <= set(tfvars(env))
 
 
@@ -456,3 +494,98 @@ def test_module_defaults_are_not_nullable() -> None:
         for name, body in named_blocks(module, "variable").items():
             if "default" in body and body["default"] is not None:
                 assert body.get("nullable") is False, f"{module.name}.{name}"
+
+
+# --- thin roots: dev and prod differ in data only ---
+
+
+def root_files(env: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(env.iterdir()) if p.is_file()}
+
+
+def test_roots_are_identical_but_for_their_tfvars() -> None:
+    dev, prod = (root_files(env) for env in ENVIRONMENTS)
+    assert set(dev) == set(prod) == ENV_FILES
+    differing = sorted(name for name in dev if dev[name] != prod[name])
+    assert differing == [ENV_DATA_FILE]
+
+
+def expressions(value: Any, path: str = "") -> list[tuple[str, str]]:
+    """(where, text) of every interpolated string in a parsed HCL value."""
+    if isinstance(value, dict):
+        return [
+            found
+            for key, item in value.items()
+            if key not in PARSER_KEYS
+            for found in expressions(item, f"{path}.{unquote(key)}")
+        ]
+    if isinstance(value, list):
+        return [found for item in value for found in expressions(item, path)]
+    if isinstance(value, str) and "${" in value:
+        return [(path, value)]
+    return []
+
+
+def logic_in_root(env: Path) -> list[str]:
+    """What in a root does more than declare, pass a variable in or pass an output out."""
+    problems = []
+    for path in sorted(env.glob("*.tf")):
+        parsed = {k: v for k, v in parse(path).items() if k not in PARSER_KEYS}
+        allowed = {"moved"} if path.name == "moved.tf" else {"terraform", "provider", "module"}
+        allowed |= {"variable", "output"} if path.name != "moved.tf" else set()
+        problems += [f"{path.name}: a {kind} block" for kind in set(parsed) - allowed]
+        for kind, blocks in parsed.items():
+            for where, text in expressions(blocks, kind):
+                if kind == "variable" and where.endswith(".type"):
+                    continue  # a type constraint, such as list(string)
+                moved = MOVED.fullmatch(text)
+                if kind == "moved" and moved:
+                    continue
+                if kind != "moved" and PASS_THROUGH.fullmatch(text):
+                    continue
+                problems.append(f"{path.name}: {where} = {text}")
+    return problems
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS, ids=ids(ENVIRONMENTS))
+def test_roots_hold_no_logic(env: Path) -> None:
+    assert logic_in_root(env) == []
+    (name,) = named_blocks(env, "module")
+    call = named_blocks(env, "module")[name]
+    assert unquote(call["source"]) == "../../modules/platform"
+    # Each variable goes to the platform input of its name; each output comes back the same way.
+    variables = set(named_blocks(env, "variable"))
+    assert {k: v for k, v in call.items() if k != "source"} == {
+        n: f"${{var.{n}}}" for n in variables
+    }
+    assert variables == set(named_blocks(PLATFORM, "variable"))
+    for output, body in named_blocks(env, "output").items():
+        assert body["value"] == f"${{module.platform.{output}}}"
+    assert set(named_blocks(env, "output")) == set(named_blocks(PLATFORM, "output"))
+    for body in named_blocks(env, "variable").values():
+        assert "validation" not in body  # the platform module validates, once for both roots
+
+
+def test_no_logic_check_catches_a_local_and_an_expression(tmp_path: Path) -> None:
+    for path in ENVIRONMENTS[0].glob("*.tf"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    with (tmp_path / "main.tf").open("a") as handle:
+        handle.write('\nlocals {\n  name = "x"\n}\n')
+    outputs = (tmp_path / "outputs.tf").read_text()
+    (tmp_path / "outputs.tf").write_text(
+        outputs.replace("module.platform.redis_endpoint", "upper(module.platform.redis_endpoint)")
+    )
+    assert logic_in_root(tmp_path) == [
+        "main.tf: a locals block",
+        "outputs.tf: output.redis_endpoint.value = ${upper(module.platform.redis_endpoint)}",
+    ]
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS, ids=ids(ENVIRONMENTS))
+def test_moved_blocks_carry_each_module_into_the_platform(env: Path) -> None:
+    """State from before the platform module moves instead of being destroyed and created again."""
+    moves = {(block["from"], block["to"]) for block in parse(env / "moved.tf").get("moved", [])}
+    called = set(named_blocks(PLATFORM, "module"))
+    assert moves == {
+        (f"${{module.{name}}}", f"${{module.platform.module.{name}}}") for name in called
+    }

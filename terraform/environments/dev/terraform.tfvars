@@ -1,3 +1,5 @@
+environment = "dev"
+
 tags = {
   project     = "salla-analytics"
   environment = "dev"

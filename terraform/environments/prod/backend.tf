@@ -1,4 +1,4 @@
-# Partial configuration: tfctl supplies bucket, key (env/prod/terraform.tfstate), region and dynamodb_table at init.
+# Partial configuration: tfctl supplies bucket, key (env/<environment>/terraform.tfstate), region and dynamodb_table at init.
 terraform {
   backend "s3" {}
 }

@@ -6,8 +6,8 @@ provider "upstash" {}
 
 # clickhousedbops 1.11.x documents no credential variable: the admin password is an ephemeral, sensitive variable.
 provider "clickhousedbops" {
-  host     = module.data_warehouse.host
-  port     = module.data_warehouse.port
+  host     = module.platform.clickhouse_host
+  port     = module.platform.clickhouse_port
   protocol = "https"
 
   auth_config = {

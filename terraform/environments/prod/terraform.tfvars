@@ -1,3 +1,5 @@
+environment = "prod"
+
 tags = {
   project     = "salla-analytics"
   environment = "prod"

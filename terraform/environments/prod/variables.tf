@@ -1,16 +1,13 @@
+# Declarations only: the platform module holds the defaults (taken for a null) and every validation.
+
+variable "environment" {
+  type        = string
+  description = "Name of the environment, dev or prod; picks the platform's network and backup policy."
+}
+
 variable "tags" {
   type        = map(string)
-  description = "Cost-allocation tags; must contain project, environment, owner and cost_center. Merged over the environment's defaults."
-
-  validation {
-    condition     = length(setsubtract(["project", "environment", "owner", "cost_center"], keys(var.tags))) == 0
-    error_message = "The tags must contain the keys project, environment, owner and cost_center."
-  }
-
-  validation {
-    condition     = alltrue([for value in values(var.tags) : length(trimspace(value)) > 0])
-    error_message = "Every tag must have a non-empty value."
-  }
+  description = "Cost-allocation tags; must contain project, environment, owner and cost_center."
 }
 
 variable "clickhouse_service_name" {
@@ -20,50 +17,31 @@ variable "clickhouse_service_name" {
 
 variable "clickhouse_cloud_region" {
   type        = string
-  description = "AWS region of the ClickHouse Cloud service."
-  default     = "us-east-1"
+  description = "AWS region of the ClickHouse Cloud service (platform default: us-east-1)."
+  default     = null
+}
+
+variable "ip_allow_list" {
+  type        = list(string)
+  description = "CIDR ranges allowed to reach the warehouse and the cache in dev; left out in prod."
+  default     = null
 }
 
 variable "production_allow_list" {
   type        = list(string)
-  description = "CIDR ranges allowed to reach the warehouse and the cache in prod; never empty, never a /0 range."
-
-  validation {
-    condition     = length(var.production_allow_list) > 0
-    error_message = "The production_allow_list must not be empty: prod needs an explicit allow list."
-  }
-
-  validation {
-    condition     = alltrue([for cidr in var.production_allow_list : can(cidrhost(cidr, 0))])
-    error_message = "Every production_allow_list entry must be a CIDR range such as 203.0.113.0/24."
-  }
-
-  validation {
-    condition     = alltrue([for cidr in var.production_allow_list : !can(regex("/0$", trimspace(cidr)))])
-    error_message = "The production_allow_list must not contain a /0 range: open-to-the-world access is not allowed in prod."
-  }
+  description = "CIDR ranges allowed to reach the warehouse and the cache in prod; never empty, never a /0 range; left out in dev."
+  default     = null
 }
 
 variable "backup_period_in_hours" {
   type        = number
-  description = "Hours between two ClickHouse backups: 6, 8, 12, 16, 20, 24, 36 or 48."
-  default     = 24
-
-  validation {
-    condition     = contains([6, 8, 12, 16, 20, 24, 36, 48], var.backup_period_in_hours)
-    error_message = "The backup_period_in_hours must be one of 6, 8, 12, 16, 20, 24, 36 or 48."
-  }
+  description = "Hours between two ClickHouse backups: 6, 8, 12, 16, 20, 24, 36 or 48 (platform default: 24)."
+  default     = null
 }
 
 variable "backup_retention_period_in_hours" {
   type        = number
-  description = "Hours a ClickHouse backup is kept in prod: 168, 336, 504, 672 or 720 (at least a week, longer than dev)."
-  default     = 336
-
-  validation {
-    condition     = contains([168, 336, 504, 672, 720], var.backup_retention_period_in_hours)
-    error_message = "The prod backup_retention_period_in_hours must be one of 168, 336, 504, 672 or 720 (at least a week)."
-  }
+  description = "Hours a ClickHouse backup is kept: 24 or 48 in dev; 168, 336, 504, 672 or 720 in prod."
 }
 
 variable "idle_scaling" {
@@ -88,26 +66,26 @@ variable "cache_database_name" {
 
 variable "cache_primary_region" {
   type        = string
-  description = "Primary region of the global Upstash Redis database."
-  default     = "us-east-1"
+  description = "Primary region of the global Upstash Redis database (platform default: us-east-1)."
+  default     = null
 }
 
 variable "cache_read_regions" {
   type        = list(string)
-  description = "Read regions of the global Upstash Redis database."
-  default     = []
+  description = "Read regions of the global Upstash Redis database (platform default: none)."
+  default     = null
 }
 
 variable "cache_budget" {
   type        = number
-  description = "Monthly budget of the Upstash Redis database in USD."
-  default     = 20
+  description = "Monthly budget of the Upstash Redis database in USD (platform default: 20)."
+  default     = null
 }
 
 variable "cache_prod_pack" {
   type        = bool
-  description = "Whether the Upstash production pack is enabled on the cache."
-  default     = false
+  description = "Whether the Upstash production pack is enabled on the cache (platform default: false)."
+  default     = null
 }
 
 variable "topics" {
@@ -124,8 +102,8 @@ variable "clickhouse_admin_password" {
 
 variable "clickhouse_admin_password_version" {
   type        = number
-  description = "Version of clickhouse_admin_password: bump it (1, 2, ...) together with a new value to rotate the ClickHouse default user's password."
-  default     = 1
+  description = "Version of clickhouse_admin_password: bump it (1, 2, ...) together with a new value to rotate the ClickHouse default user's password (platform default: 1)."
+  default     = null
 }
 
 variable "qstash_token" {
@@ -143,8 +121,8 @@ variable "clickhouse_app_user_password" {
 
 variable "clickhouse_app_user_password_version" {
   type        = number
-  description = "Version of clickhouse_app_user_password: bump it (1, 2, ...) together with a new value to rotate the application user's password."
-  default     = 1
+  description = "Version of clickhouse_app_user_password: bump it (1, 2, ...) together with a new value to rotate the application user's password (platform default: 1)."
+  default     = null
 }
 
 variable "clickhouse_cdc_user_password" {
@@ -156,6 +134,6 @@ variable "clickhouse_cdc_user_password" {
 
 variable "clickhouse_cdc_user_password_version" {
   type        = number
-  description = "Version of clickhouse_cdc_user_password: bump it (1, 2, ...) together with a new value to rotate the CDC user's password."
-  default     = 1
+  description = "Version of clickhouse_cdc_user_password: bump it (1, 2, ...) together with a new value to rotate the CDC user's password (platform default: 1)."
+  default     = null
 }
