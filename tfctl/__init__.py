@@ -20,6 +20,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ApplyResult",
+    "AttributeChange",
     "BackendError",
     "ConfigError",
     "CredentialsError",
@@ -42,6 +43,7 @@ __all__ = [
 
 _LOCATIONS = {
     "ApplyResult": "tfctl.results",
+    "AttributeChange": "tfctl.plan_diff",
     "OutputValue": "tfctl.results",
     "PlanResult": "tfctl.results",
     "ResourceChange": "tfctl.results",
@@ -75,6 +77,7 @@ if TYPE_CHECKING:
         TfctlError,
     )
     from tfctl.masking import Masker, Secret
+    from tfctl.plan_diff import AttributeChange
     from tfctl.project import Project
     from tfctl.results import ApplyResult, OutputValue, PlanResult, ResourceChange
     from tfctl.settings import Settings

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -20,6 +20,7 @@ from tfctl import __version__
 
 if TYPE_CHECKING:
     from tfctl.environment import Environment
+    from tfctl.multi import EnvironmentPlan
     from tfctl.project import Project
     from tfctl.results import PlanResult
 
@@ -52,6 +53,14 @@ TargetOpt = Annotated[
 ParallelOpt = Annotated[
     int | None,
     typer.Option("--parallel", help="Plan this many environments at once (default: all)."),
+]
+MarkdownOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--markdown",
+        metavar="FILE",
+        help="Also write a GitHub Markdown summary to FILE (and to $GITHUB_STEP_SUMMARY).",
+    ),
 ]
 AllowDestroyOpt = Annotated[
     list[str] | None,
@@ -350,6 +359,10 @@ def plan(
     all_envs: Annotated[bool, typer.Option("--all", help="Plan every environment.")] = False,
     parallel: ParallelOpt = None,
     json_out: JsonOpt = False,
+    details: Annotated[
+        bool, typer.Option("--details", help="Also list the attributes of resources to create.")
+    ] = False,
+    markdown: MarkdownOpt = None,
 ) -> None:
     """Plan an environment (or --all) and print a summary of its changes."""
     if all_envs or env is None:
@@ -361,7 +374,9 @@ def plan(
             detailed=detailed_exitcode,
             json_out=json_out,
             refused=[name for name, given in (("--out", out), ("--target", target)) if given]
-            + (["--destroy"] if destroy else []),
+            + (["--destroy"] if destroy else [])
+            + (["--details"] if details else []),
+            markdown=markdown,
         )
         return
     with _handled():
@@ -372,18 +387,26 @@ def plan(
             refresh=not no_refresh,
             destroy=destroy,
             detailed_exitcode=detailed_exitcode,
+            details=details,
         )
         from tfctl import console
 
+        critical = result.destructive_changes(environment.project.settings.stateful_resource_types)
         if json_out:
             console.print_json(environment.project.masker.mask_json(result.to_json()))
         else:
-            console.plan_summary(
+            console.plan_summary(result, critical=critical)
+        if markdown is not None:
+            from tfctl import markdown as md
+
+            summary = md.PlanSummary(
+                env,
                 result,
-                critical=result.destructive_changes(
-                    environment.project.settings.stateful_resource_types
-                ),
+                terraform_version=str(environment.version),
+                plan_sha256=md.file_sha256(result.plan_file) if result.plan_file else None,
+                critical=critical,
             )
+            _write_markdown(environment.project, md.render(summary), markdown)
     if detailed_exitcode and result.has_changes:
         raise typer.Exit(2)
 
@@ -569,6 +592,21 @@ def bootstrap(
             report.raise_if_drifted()
 
 
+def _write_markdown(project: Project, text: str, path: Path) -> None:
+    """The Markdown summary to `path` (masked again: it outlives the run) and the job summary."""
+    from tfctl import console, markdown
+    from tfctl.errors import ConfigError
+
+    try:
+        appended = markdown.write(project.masker.mask(text), path, project.environ)
+    except OSError as exc:
+        raise ConfigError(f"cannot write the Markdown summary to {path}: {exc.strerror}") from None
+    if appended:
+        console.notice(f"Markdown summary written to {path} and to the job summary")
+    else:
+        console.notice(f"Markdown summary written to {path}")
+
+
 def _plan_many(
     env: str | None,
     *,
@@ -579,6 +617,7 @@ def _plan_many(
     json_out: bool,
     refused: list[str] | None = None,
     command: str = "plan",
+    markdown: Path | None = None,
 ) -> None:
     """Plan several environments (tfctl.multi), print a table, exit 1 on errors, 2 on changes."""
     from tfctl import console, multi
@@ -622,9 +661,35 @@ def _plan_many(
             for outcome in outcomes:
                 if outcome.error is not None:
                     console.error(project.masker.mask(f"{outcome.environment}: {outcome.error}"))
+        if markdown is not None:
+            _write_markdown(project, _markdown_many(project, outcomes), markdown)
     code = multi.exit_code(outcomes, detailed=detailed)
     if code:
         raise typer.Exit(code)
+
+
+def _markdown_many(project: Project, outcomes: Sequence[EnvironmentPlan]) -> str:
+    from tfctl import markdown
+    from tfctl.errors import TfctlError
+
+    summaries = []
+    for outcome in outcomes:
+        try:
+            version: str | None = str(project.environment(outcome.environment).version)
+        except TfctlError:
+            version = None
+        plan = outcome.plan
+        stateful = project.settings.stateful_resource_types
+        summaries.append(
+            markdown.PlanSummary(
+                outcome.environment,
+                plan,
+                terraform_version=version,
+                critical=plan.destructive_changes(stateful) if plan is not None else (),
+                error=str(outcome.error) if outcome.error is not None else None,
+            )
+        )
+    return markdown.render_many(summaries)
 
 
 @app.command()

@@ -74,10 +74,36 @@ def plan_summary(plan: PlanResult, *, critical: Sequence[ResourceChange] = ()) -
     for name in plan.output_changes:
         table.add_row("[dim]~ output[/dim]", escape(name))
     stdout.print(table)
+    attribute_changes(plan)
     stdout.print(
         f"[green]{plan.add} to add[/green], [yellow]{plan.change} to change[/yellow], "
         f"[red]{plan.remove} to destroy[/red] ([red]{plan.replace} replaced[/red])."
     )
+
+
+_ATTRIBUTE_STYLE = {"add": "green", "remove": "red", "update": "yellow"}
+
+
+def attribute_changes(plan: PlanResult) -> None:
+    """Under each change that has them, its attribute changes; forcing attributes marked."""
+    for change in plan.changes:
+        if not change.attributes:
+            continue
+        symbol, style = _ACTION_STYLE.get(change.action, ("?", "white"))
+        forced = f" [dim](forced by {escape(', '.join(change.forced_by))})[/dim]"
+        stdout.print(
+            f"[{style}]{symbol}[/{style}] [bold]{escape(change.address)}[/bold]"
+            + (forced if change.forced_by else "")
+        )
+        for attribute in change.attributes:
+            colour = _ATTRIBUTE_STYLE.get(attribute.action, "yellow")
+            note = " [red]# forces replacement[/red]" if attribute.forces_replacement else ""
+            stdout.print(f"    [{colour}]{escape(attribute.text())}[/{colour}]{note}")
+    if plan.output_attributes:
+        stdout.print("[dim]~[/dim] [bold]outputs[/bold]")
+        for attribute in plan.output_attributes:
+            colour = _ATTRIBUTE_STYLE.get(attribute.action, "yellow")
+            stdout.print(f"    [{colour}]{escape(attribute.text())}[/{colour}]")
 
 
 def apply_summary(result: ApplyResult) -> None:

@@ -6,6 +6,7 @@ Every operation runs preflight (credentials present, secrets registered with the
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import Callable, Iterator, Sequence
@@ -31,6 +32,7 @@ from tfctl.terraform import (
 if TYPE_CHECKING:
     from tfctl.backend_render import BackendConfig, RenderedBackend
     from tfctl.credentials import CredentialPlan
+    from tfctl.plan_diff import PlanDiff
     from tfctl.project import Project
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,7 @@ class Environment:
     path: Path
     _credentials: CredentialPlan | None = field(default=None, init=False, repr=False)
     _version_checked: bool = field(default=False, init=False, repr=False)
+    _state_secrets_read: bool = field(default=False, init=False, repr=False)
 
     @property
     def state_key(self) -> str:
@@ -206,6 +209,13 @@ class Environment:
         if not self.is_initialized():
             self._notice(f"{self.name}: not initialized with the current backend; running init")
             self.init()
+        if not self._state_secrets_read:
+            # secrets the state holds (provider-generated ones too) are masked before terraform
+            # prints anything, not only once outputs are read
+            from tfctl.state import register_state_secrets
+
+            register_state_secrets(self)
+            self._state_secrets_read = True
 
     def validate(self) -> None:
         self.ensure_initialized()
@@ -221,14 +231,32 @@ class Environment:
         destroy: bool = False,
         detailed_exitcode: bool = False,
         save_metadata: bool = True,
+        details: bool = False,
+        attributes: bool = True,
     ) -> PlanResult:
         """Plan, and summarise from terraform's -json stream.
 
         `out` saves the plan file (mode 0600) and, unless `save_metadata` is False, tfctl's
         metadata beside it (see tfctl.safety), which `apply(plan=...)` checks.
+        With `attributes`, updates and replaces (and creates, with `details`) carry their masked
+        attribute changes (ResourceChange.attributes), read once from the saved plan by
+        `terraform show -json` and only when there are such changes; without `out` the plan is
+        saved to a private scratch file for that, removed before this returns.
         """
         from tfctl import safety
 
+        if out is None and attributes:
+            with self._scratch_plan() as scratch:
+                result = self.plan(
+                    out=scratch,
+                    targets=targets,
+                    refresh=refresh,
+                    destroy=destroy,
+                    detailed_exitcode=detailed_exitcode,
+                    save_metadata=False,
+                    details=details,
+                )
+            return dataclasses.replace(result, plan_file=None)
         for target in targets:
             safety.validate_target_address(target)
         self.ensure_initialized()
@@ -251,7 +279,26 @@ class Environment:
         if out is not None and parts is not None:
             out.chmod(0o600)  # a plan file holds variable values, secrets included
             safety.write_plan_metadata(result, parts, environ=self.project.environ)
+        if out is not None and attributes and result.needs_attributes(details=details):
+            diff = self.attribute_changes(out, details=details)
+            result = result.with_attributes(diff.resources, diff.outputs)
         return result
+
+    def attribute_changes(self, plan_file: Path, *, details: bool = False) -> PlanDiff:
+        """The attribute changes in a saved plan (tfctl.plan_diff.diff_plan), masked.
+
+        One `terraform show -json PLANFILE`; empty (with a notice) when terraform cannot show
+        it, so a plan that succeeded is never lost to its details.
+        """
+        from tfctl.plan_diff import PlanDiff, diff_plan
+
+        try:
+            document = self.terraform().show_plan(plan_file)
+        except (TerraformCommandError, ValueError) as exc:
+            masked = self.project.masker.mask(str(exc))
+            self._notice(f"{self.name}: attribute changes unavailable: {masked}")
+            return PlanDiff({})
+        return diff_plan(document, details=details, mask=self.project.masker.mask)
 
     def apply(
         self,
@@ -385,9 +432,14 @@ class Environment:
         """Run one terraform command under tfctl.retry's rules (settings.retries)."""
         from tfctl.retry import retry_terraform
 
-        return retry_terraform(
-            command, func, retries=self.project.settings.retries, notify=self._notice
-        )
+        try:
+            return retry_terraform(
+                command, func, retries=self.project.settings.retries, notify=self._notice
+            )
+        except TerraformCommandError as exc:
+            # its text was decoded from terraform's -json stream: masked again before it leaves
+            exc.mask_fields(self.project.masker.mask)
+            raise
 
     def _apply_file(self, plan_file: Path, *, destroy: bool = False) -> ApplyResult:
         tf = self.terraform()

@@ -7,7 +7,7 @@ masked when the error is built (see TerraformCommandError).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 
 class TfctlError(Exception):
@@ -91,6 +91,15 @@ class TerraformCommandError(TfctlError):
         command = " ".join(self.argv[:2])
         detail = summary or _first_error_line(stderr) or f"exit code {returncode}"
         super().__init__(f"`{command}` failed: {detail}")
+
+    def mask_fields(self, mask: Callable[[str], str]) -> None:
+        """Mask every text field again (message, hint, argv, stdout, stderr) in place."""
+        self.message = mask(self.message)
+        self.hint = mask(self.hint) if self.hint is not None else None
+        self.argv = [mask(part) for part in self.argv]
+        self.stdout = mask(self.stdout)
+        self.stderr = mask(self.stderr)
+        self.args = tuple(mask(arg) if isinstance(arg, str) else arg for arg in self.args)
 
 
 class StateLockError(TerraformCommandError):

@@ -39,7 +39,8 @@ def _native_signal_dispositions() -> None:
     # SIG_IGN for SIGINT (nohup, background jobs) is kept, as the kernel keeps it across exec.
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
 
 def main(argv: list[str] | None = None) -> NoReturn:

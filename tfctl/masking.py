@@ -455,15 +455,18 @@ class Masker:
         log.debug("registered %s for masking", label)
         return True
 
-    def register_tree(self, value: object, *, name: str | None = None) -> int:
+    def register_tree(self, value: object, *, name: str | None = None, quiet: bool = False) -> int:
         """Register each leaf string of nested dicts/lists (sensitive outputs); return the count.
 
         Secrets inside a leaf are registered on their own too, so they stay masked when they
         appear apart from it: the password of a URL (`rediss://default:PASSWORD@host`), values
         of secret-looking query parameters, and the members of a JSON document held in a string.
+        `quiet` skips values too short to mask without the warning (values tfctl found itself).
         """
         count = 0
         for leaf in _string_leaves(value):
+            if quiet and (len(leaf) < MIN_SECRET_LENGTH or not leaf.strip()):
+                continue
             count += self.register(leaf, name=name)
             for part in _embedded_secrets(leaf):
                 # parts too short to mask are skipped quietly: the whole value is masked already

@@ -299,7 +299,10 @@ def raise_on_sigterm() -> None:
     process on the spot, so no `finally` would remove the scratch plan)."""
 
     def terminate(signum: int, frame: FrameType | None) -> None:
-        raise Terminated("terminated (SIGTERM)", hint="nothing was left running")
+        # children that worker threads started (plan --all) stop like on Ctrl-C
+        stopping = interrupt_all()
+        hint = f"asked {stopping} running terraform to stop" if stopping else None
+        raise Terminated("terminated (SIGTERM)", hint=hint)
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, terminate)

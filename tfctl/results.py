@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tfctl.errors import UnexpectedOutputError
+from tfctl.plan_diff import AttributeChange, ResourceDiff
 
 ACTIONS = ("create", "update", "delete", "replace", "read", "noop")
 # `terraform show -json PLAN` writes actions as lists; these are the ones tfctl names
@@ -29,11 +31,24 @@ def _action_order(change: ResourceChange) -> tuple[int, str]:
 
 @dataclass(frozen=True)
 class ResourceChange:
-    """One planned change: its address, resource type and terraform's action."""
+    """One planned change: its address, resource type and terraform's action.
+
+    `attributes` (tfctl.plan_diff.AttributeChange, masked) are filled for updates and replaces
+    from the saved plan, and for creates when asked (`Environment.plan(details=True)`);
+    `forced_by` names the attributes that force a replacement, `reason` is terraform's
+    action_reason (e.g. replace_because_cannot_update, replace_by_request).
+
+        for change in plan.by_action("update"):
+            for attribute in change.attributes:
+                print(attribute.text())  # ip_access[0].source: "203.0.113.0/24" → "203.0.113.0/25"
+    """
 
     address: str
     resource_type: str
     action: str
+    attributes: tuple[AttributeChange, ...] = ()
+    forced_by: tuple[str, ...] = ()
+    reason: str | None = None
 
     @property
     def destructive(self) -> bool:
@@ -54,6 +69,8 @@ class PlanResult:
     output_changes: tuple[str, ...] = ()
     drifted: tuple[str, ...] = ()
     destroy: bool = False
+    #: the changing outputs' values (path = output name), masked; read with the attributes
+    output_attributes: tuple[AttributeChange, ...] = ()
 
     @property
     def has_changes(self) -> bool:
@@ -71,6 +88,25 @@ class PlanResult:
         types = set(resource_types)
         return tuple(c for c in self.changes if c.destructive and c.resource_type in types)
 
+    def needs_attributes(self, *, details: bool = False) -> bool:
+        """True when attribute changes are worth reading: updates or replaces (creates too,
+        with `details`)."""
+        wanted = {"update", "replace", "create"} if details else {"update", "replace"}
+        return any(c.action in wanted for c in self.changes)
+
+    def with_attributes(
+        self, diffs: Mapping[str, ResourceDiff], outputs: Iterable[AttributeChange] = ()
+    ) -> PlanResult:
+        """A copy whose changes carry the attribute changes in `diffs` (by address), and
+        whose `output_attributes` are `outputs` (see tfctl.plan_diff.diff_plan)."""
+        changes = tuple(
+            dataclasses.replace(c, attributes=d.attributes, forced_by=d.forced_by, reason=d.reason)
+            if (d := diffs.get(c.address)) is not None
+            else c
+            for c in self.changes
+        )
+        return dataclasses.replace(self, changes=changes, output_attributes=tuple(outputs))
+
     def to_json(self) -> dict[str, Any]:
         return {
             "environment": self.environment,
@@ -81,10 +117,18 @@ class PlanResult:
             "replace": self.replace,
             "plan_file": str(self.plan_file) if self.plan_file else None,
             "changes": [
-                {"address": c.address, "type": c.resource_type, "action": c.action}
+                {
+                    "address": c.address,
+                    "type": c.resource_type,
+                    "action": c.action,
+                    "attributes": [a.to_json() for a in c.attributes],
+                    "forced_by": list(c.forced_by),
+                    "reason": c.reason,
+                }
                 for c in self.changes
             ],
             "output_changes": list(self.output_changes),
+            "output_attributes": [a.to_json() for a in self.output_attributes],
             "drifted": list(self.drifted),
         }
 
@@ -146,9 +190,10 @@ class PlanResult:
             output_changes=tuple(outputs),
             drifted=tuple(drifted),
             destroy=destroy,
-            **totals,
+            add=totals["add"],
+            change=totals["change"],
+            remove=totals["remove"],
         )
-
 
     @classmethod
     def from_plan_document(
@@ -203,7 +248,9 @@ class PlanResult:
             output_changes=tuple(outputs),
             drifted=tuple(drifted),
             destroy=destroy,
-            **totals,
+            add=totals["add"],
+            change=totals["change"],
+            remove=totals["remove"],
         )
 
 

@@ -293,10 +293,27 @@ def classify_failure(completed: CompletedRun) -> TerraformCommandError:
         completed.returncode,
         completed.stdout,
         completed.stderr,
-        summary=_missing_backend_summary(text),
+        summary=_plan_version_summary(text) or _missing_backend_summary(text),
     )
     error.kind = kind
     return error
+
+
+_PLAN_VERSION = _LazyPattern(
+    r"plan file was created by\s+Terraform\s+(\d+(?:\.\d+)*(?:-\w+)?),\s+"
+    r"but\s+this\s+is\s+(\d+(?:\.\d+)*(?:-\w+)?)"
+)
+
+
+def _plan_version_summary(text: str) -> str | None:
+    """A one-line explanation when a saved plan comes from another Terraform release."""
+    found = _PLAN_VERSION.search(text)
+    if found is None:
+        return None
+    return (
+        f"the plan was made by Terraform {found.group(1)} and this is {found.group(2)}: a plan "
+        "file works only with the Terraform release that wrote it; plan again with this one"
+    )
 
 
 _MISSING_BUCKET = _LazyPattern(r"NoSuchBucket|S3 bucket does not exist")

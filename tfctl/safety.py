@@ -488,11 +488,17 @@ def summarize_saved_plan(env: Environment, plan_file: Path, *, destroy: bool) ->
 
     The guards judge this, never a summary written beside the plan: that one could be edited.
     """
-    document = env.project.masker.mask_json(env.terraform().show_plan(plan_file))
+    from tfctl.plan_diff import diff_plan
+
+    raw = env.terraform().show_plan(plan_file)
+    document = env.project.masker.mask_json(raw)
     try:
-        return PlanResult.from_plan_document(
+        result = PlanResult.from_plan_document(
             env.name, document, plan_file=plan_file, destroy=destroy
         )
+        # the same read gives the attribute changes; compared unmasked, shown masked
+        diff = diff_plan(raw, mask=env.project.masker.mask)
+        return result.with_attributes(diff.resources, diff.outputs)
     except (ValueError, TypeError, AttributeError):
         raise PlanRefusedError(
             f"{plan_file.name} is not a terraform plan terraform can read",

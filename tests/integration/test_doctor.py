@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,26 @@ def test_unmet_required_version_is_one_line_before_anything_starts(
     assert finding["ok"] is False and ">= 1.11.0, < 2.0.0" in str(finding["detail"])
     # The same root on the bundled 1.15.5 meets it.
     assert basic_project.run("init", "dev").returncode == 0
+
+
+@pytest.mark.parametrize("environment", ["dev", "prod"])
+def test_platform_root_on_terraform_1_0_3_is_one_line(
+    basic_project: FixtureProject, terraform_1_0_3: Path, environment: str
+) -> None:
+    data_dir = REPO / "terraform" / "environments" / environment / ".terraform"
+    existed = data_dir.exists()
+    env = {
+        **basic_project.env,
+        "TFCTL_ROOT": str(REPO),
+        "TFCTL_TERRAFORM_BIN": str(terraform_1_0_3),
+    }
+    # No credentials set: the version is checked first, before anything else is asked for.
+    result = basic_project.tfctl("plan", environment, env=env, stdin=subprocess.DEVNULL)
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines == [
+        f"error: terraform 1.0.3 ({terraform_1_0_3}, from TFCTL_TERRAFORM_BIN) does not satisfy "
+        f'required_version ">= 1.11.0, < 2.0.0" of terraform/environments/{environment}/'
+        "versions.tf (install a Terraform that does, or point TFCTL_TERRAFORM_BIN at one)"
+    ], result.stderr
+    assert data_dir.exists() == existed

@@ -69,7 +69,7 @@ def start_slow_apply(p: FixtureProject, tmpdir: Path) -> tuple[subprocess.Popen[
             break
         time.sleep(0.1)
     proc.kill()
-    out, err = proc.communicate()
+    _out, err = proc.communicate()
     raise AssertionError(f"terraform never started applying: {err}")
 
 

@@ -23,7 +23,7 @@ from tfctl.project import Project
 pytestmark = pytest.mark.integration
 
 # The values the review found leaking: `"` with `<`; `"` with a non-ASCII letter; `\` with `&`.
-LEAKED_BEFORE = ['Pa$$w0rd&"x', 'q"w<ert>y', 'sé"cret-é', 'back\\slash&amp', 'all"\\<>&é漢🔑']
+LEAKED_BEFORE = ['Pa$$w0rd&"x', 'q"w<ert>y', 'sé"cret-é', "back\\slash&amp", 'all"\\<>&é漢🔑']
 
 
 def _json_unicode(value: str) -> str:

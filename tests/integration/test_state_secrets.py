@@ -162,7 +162,7 @@ def test_rotation_needs_a_new_version_and_updates_in_place(sandbox_dir: Path) ->
     (env.path / "rotation.auto.tfvars").write_text("clickhouse_app_user_password_version = 2\n")
     plan = env.plan()
     assert [(c.address, c.action) for c in plan.changes] == [
-        ("module.database_access.clickhousedbops_user.app", "update")
+        ("module.platform.module.database_access.clickhousedbops_user.app", "update")
     ]
     applied = env.apply(approve=lambda _plan: True)
     assert (applied.add, applied.change, applied.remove) == (0, 1, 0)

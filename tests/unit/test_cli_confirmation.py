@@ -72,7 +72,7 @@ def test_the_approver_applies_only_on_the_exact_name(
         return answer
 
     monkeypatch.setattr(cli, "_is_terminal", lambda: True)
-    monkeypatch.setattr(cli.typer, "prompt", prompt)
+    monkeypatch.setattr("typer.prompt", prompt)
     monkeypatch.setattr("tfctl.console.plan_summary", lambda *a, **k: None)
     approve = cli._approver(
         FakeEnvironment("prod", protected=True),  # type: ignore[arg-type]

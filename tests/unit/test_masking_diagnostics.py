@@ -192,7 +192,9 @@ def pipeline(masker: Masker, secrets: list[str], cuts: list[int]) -> dict[str, s
 def test_quoted_secrets_in_json_events_never_leak(secrets: list[str], cuts: list[int]) -> None:
     # The same texts with every value already masked: a secret spelled by that structure alone
     # (`true`, `Error`, `*** to`) would be "found" whatever tfctl does, so it is not a test case.
-    skeleton = "\n".join(pipeline(Masker(github_actions=False), ["***"] * len(secrets), []).values())
+    skeleton = "\n".join(
+        pipeline(Masker(github_actions=False), ["***"] * len(secrets), []).values()
+    )
     assume(not any(form in skeleton for s in secrets for form in readable_forms(s)))
 
     masker = Masker(github_actions=False)
@@ -205,3 +207,15 @@ def test_quoted_secrets_in_json_events_never_leak(secrets: list[str], cuts: list
             assert not leaked, f"{name} leaks {leaked!r}"
     # the masks really are where the values were
     assert '"***"' in texts["diagnostics"]
+
+
+def test_an_exception_is_masked_again_in_every_field() -> None:
+    masker = Masker(github_actions=False)
+    secret = 'Pa$$w0rd&"x'
+    masker.register(secret)
+    quoted = f'cannot convert "{go_quote(secret)}" to number'
+    error = TerraformCommandError(["terraform", "plan", secret], 1, quoted, f"Error: {quoted}")
+    error.mask_fields(masker.mask)
+    for text in (str(error), error.message, error.stdout, error.stderr, " ".join(error.argv)):
+        assert not [form for form in readable_forms(secret) if form in text], text
+    assert 'cannot convert "***" to number' in str(error)

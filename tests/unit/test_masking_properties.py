@@ -17,7 +17,7 @@ REGEX_META = ".^$*+?{}[]\\|()"
 # filler is plain text, so a form of the secret cannot appear in it by escaping accident
 FILLER = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789 =-:\"'\n", max_size=120)
 
-_chars = st.characters(blacklist_categories=("Cs",))
+_chars = st.characters(blacklist_categories=["Cs"])
 SECRETS = st.one_of(
     st.text(alphabet=_chars, min_size=4, max_size=40),
     st.text(alphabet=REGEX_META + "ab@:/% ", min_size=4, max_size=30),

@@ -62,7 +62,7 @@ def run_with(script: list[int], monkeypatch: pytest.MonkeyPatch) -> tuple[FakeCh
         children.append(child)
         return child
 
-    monkeypatch.setattr(process.subprocess, "Popen", popen)
+    monkeypatch.setattr("subprocess.Popen", popen)
     notices: list[str] = []
     try:
         outcome: Any = process.run(["terraform", "apply"], on_notice=notices.append)

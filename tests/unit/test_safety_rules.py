@@ -372,9 +372,7 @@ def test_deleting_used_does_not_make_a_plan_applicable_again(
     assert "dev.tfplan was already applied" in refused(dev, plan_file)
 
 
-def test_forged_metadata_for_other_plan_bytes_is_refused(
-    tree: FakeProject, tmp_path: Path
-) -> None:
+def test_forged_metadata_for_other_plan_bytes_is_refused(tree: FakeProject, tmp_path: Path) -> None:
     dev = env_of(tree, "dev")
     plan_file = saved(dev, tmp_path)
     plan_file.write_bytes(b"another plan's bytes")
@@ -388,9 +386,7 @@ def test_forged_metadata_for_other_plan_bytes_is_refused(
     assert "was altered or not written by tfctl for this user" in refused(dev, other)
 
 
-def test_the_key_is_private_and_outside_the_repository(
-    tree: FakeProject, tmp_path: Path
-) -> None:
+def test_the_key_is_private_and_outside_the_repository(tree: FakeProject, tmp_path: Path) -> None:
     dev = env_of(tree, "dev")
     saved(dev, tmp_path)
     key_file = tmp_path / "config" / "tfctl" / "plan-key"
@@ -460,20 +456,18 @@ class FakeTerraform:
         return self.document
 
 
-def test_the_guard_judges_the_plan_file_not_the_metadata(
-    tree: FakeProject, tmp_path: Path
-) -> None:
+def test_the_guard_judges_the_plan_file_not_the_metadata(tree: FakeProject, tmp_path: Path) -> None:
     from tfctl.masking import Masker
 
     prod = env_of(tree, "prod")
     plan_file = saved(prod, tmp_path, destroy=True)
     tree.masker = Masker(github_actions=False)  # type: ignore[attr-defined]
-    prod.terraform = lambda: FakeTerraform(SHOW_JSON)  # type: ignore[attr-defined]
+    prod.terraform = lambda: FakeTerraform(SHOW_JSON)
     safety.check_saved_plan(prod, plan_file, destroy=True)
     plan = safety.summarize_saved_plan(prod, plan_file, destroy=True)
     with pytest.raises(PlanRefusedError) as caught:
         safety.check_destructive_changes("prod", plan, protected=True, stateful_types=STATEFUL)
     assert f"delete {WAREHOUSE}" in str(caught.value) and f"replace {CACHE}" in str(caught.value)
-    prod.terraform = lambda: FakeTerraform({"nothing": "here"})  # type: ignore[attr-defined]
+    prod.terraform = lambda: FakeTerraform({"nothing": "here"})
     with pytest.raises(PlanRefusedError, match="not a terraform plan"):
         safety.summarize_saved_plan(prod, plan_file, destroy=True)

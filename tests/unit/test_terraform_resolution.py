@@ -170,3 +170,62 @@ def test_tfctl_never_loads_the_library_into_its_own_process() -> None:
     maps = Path("/proc/self/maps")
     if maps.exists():
         assert launcher.LIBRARY not in maps.read_text()
+
+
+# -- what the sandbox runs --------------------------------------------------------------------
+
+
+def test_the_sandbox_prefers_the_bundled_terraform_unless_one_is_named(tmp_path: Path) -> None:
+    from tfctl.sandbox import endpoint as endpoints
+    from tfctl.sandbox.demo import sandbox_environ
+    from tfctl.sandbox.install import SandboxLayout
+
+    layout = SandboxLayout(tmp_path)
+    layout.workspace.mkdir(parents=True, exist_ok=True)
+    endpoint = endpoints.Endpoint("http://127.0.0.1:9", 9, 1, 2, "")
+    base = {"PATH": str(tmp_path)}
+    if bundled_terraform(base) is None:
+        pytest.skip("the bundled terraform is not installed")
+    assert sandbox_environ(base, layout, endpoint, {})["TFCTL_TERRAFORM_BIN"] == "bundled"
+    named = {**base, "TFCTL_TERRAFORM_BIN": "/opt/terraform-1.11/terraform"}
+    chosen = sandbox_environ(named, layout, endpoint, {})["TFCTL_TERRAFORM_BIN"]
+    assert chosen == "/opt/terraform-1.11/terraform"
+    (layout.workspace / "tfctl.toml").write_text('[tfctl]\nterraform_bin = "terraform"\n')
+    assert "TFCTL_TERRAFORM_BIN" not in sandbox_environ(base, layout, endpoint, {})
+
+
+def test_a_plan_from_another_release_is_named_in_one_line() -> None:
+    from tfctl.process import CompletedRun
+    from tfctl.retry import classify_failure
+
+    stderr = (
+        "\nError: Couldn't show local plan\n\nPlan read error: plan file was created by Terraform"
+        "\n1.11.4, but this is 1.15.5; plan files cannot be transferred between different\n"
+        "Terraform versions.\n"
+    )
+    run = CompletedRun(("tfctl-terraform", "show", "-json", "p.tfplan"), 1, "", stderr, 0.1)
+    assert str(classify_failure(run)) == (
+        "`tfctl-terraform show` failed: the plan was made by Terraform 1.11.4 and this is 1.15.5:"
+        " a plan file works only with the Terraform release that wrote it; plan again with this one"
+    )
+
+
+def test_required_versions_of_a_root_and_its_local_modules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tfctl.credentials import required_versions
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = tmp_path / "env"
+    (root / "m").mkdir(parents=True)
+    (root / "versions.tf").write_text('terraform {\n  required_version = ">= 1.11.0, < 2.0.0"\n}\n')
+    (root / "main.tf").write_text('module "m" {\n  source = "./m"\n}\n')
+    (root / "m" / "versions.tf").write_text('terraform {\n  required_version = "~> 1.2"\n}\n')
+    expected = [
+        (">= 1.11.0, < 2.0.0", str((root / "versions.tf").resolve())),
+        ("~> 1.2", str((root / "m" / "versions.tf").resolve())),
+    ]
+    assert required_versions(root) == expected
+    assert required_versions(root) == expected  # again, from the parse cache
+    assert unmet_requirement(Version.parse("1.0.3"), expected) == expected[0]
+    assert unmet_requirement(Version.parse("1.15.5"), expected) is None

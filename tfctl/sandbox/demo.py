@@ -27,6 +27,7 @@ from tfctl.sandbox.install import (
     copy_workspace,
     install,
 )
+from tfctl.settings import CONFIG_FILE, read_config_file
 from tfctl.terraform import BUNDLED, bundled_terraform
 
 if TYPE_CHECKING:
@@ -107,8 +108,13 @@ def sandbox_environ(
         if not k.startswith(_ROUTED_PREFIXES) and k not in _ROUTED_NAMES
     }
     environ.update(FAKE_CREDENTIALS)
-    if not environ.get("TFCTL_TERRAFORM_BIN") and bundled_terraform(environ) is not None:
-        # The rehearsal runs the tested Terraform (the bundled one), not whatever PATH holds.
+    if (
+        not environ.get("TFCTL_TERRAFORM_BIN")
+        and "terraform_bin" not in read_config_file(layout.workspace / CONFIG_FILE)
+        and bundled_terraform(environ) is not None
+    ):
+        # The rehearsal runs the tested Terraform (the bundled one), not whatever PATH holds,
+        # unless TFCTL_TERRAFORM_BIN or tfctl.toml names one.
         environ["TFCTL_TERRAFORM_BIN"] = BUNDLED
     environ["AWS_ENDPOINT_URL"] = endpoint.url
     environ["TF_CLI_CONFIG_FILE"] = str(layout.cli_config)
@@ -242,6 +248,7 @@ def run_demo(
             options["masker"] = masker
         project = sandbox_project(root, sandbox_dir=directory, environ=base, **options)
         env = project.environment(environment)
+        env.check_required_version()  # the wrong terraform stops the demo before bootstrap
         holder["env"] = env
 
         def bootstrap() -> str:
@@ -252,10 +259,12 @@ def run_demo(
 
         def init() -> str:
             env.init()
-            return (
-                f"providers from the sandbox mirror; terraform {env.version} at "
-                f"{env.terraform_binary.describe()}"
-            )
+            found = env.terraform_binary
+            where = found.describe()
+            if found.bundled and project.environ.get("TFCTL_TERRAFORM_BIN") == BUNDLED:
+                where = f"{found.path} (bundled: the sandbox's choice unless TFCTL_TERRAFORM_BIN"
+                where += " or tfctl.toml names a terraform)"
+            return f"providers from the sandbox mirror; terraform {env.version} at {where}"
 
         def validate() -> str:
             env.validate()

