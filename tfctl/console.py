@@ -28,6 +28,8 @@ _ACTION_STYLE = {
     "replace": ("-/+", "red"),
     "delete": ("-", "red"),
     "read": ("<=", "cyan"),
+    "move": ("->", "cyan"),
+    "import": ("<-", "cyan"),
 }
 
 
@@ -70,14 +72,24 @@ def plan_summary(plan: PlanResult, *, critical: Sequence[ResourceChange] = ()) -
     table.add_column("address")
     for change in plan.changes:
         symbol, style = _ACTION_STYLE.get(change.action, ("?", "white"))
-        table.add_row(f"[{style}]{symbol} {change.action}[/{style}]", escape(change.address))
+        moved = f" [dim](moved from {escape(change.previous_address)})[/dim]"
+        table.add_row(
+            f"[{style}]{symbol} {change.action}[/{style}]",
+            escape(change.address) + (moved if change.previous_address else ""),
+        )
     for name in plan.output_changes:
         table.add_row("[dim]~ output[/dim]", escape(name))
-    stdout.print(table)
+    if plan.changes or plan.output_changes:
+        stdout.print(table)
+    else:
+        # terraform counts it (drift to record, outputs on 1.0) though its stream names nothing
+        drift = f": drift in {', '.join(plan.drifted)}" if plan.drifted else ""
+        stdout.print(f"{escape(title)}: terraform reports changes to state or outputs{drift}.")
     attribute_changes(plan)
+    moves = f", [cyan]{len(plan.moved)} to move[/cyan]" if plan.moved else ""
     stdout.print(
         f"[green]{plan.add} to add[/green], [yellow]{plan.change} to change[/yellow], "
-        f"[red]{plan.remove} to destroy[/red] ([red]{plan.replace} replaced[/red])."
+        f"[red]{plan.remove} to destroy[/red] ([red]{plan.replace} replaced[/red]){moves}."
     )
 
 

@@ -242,6 +242,11 @@ class Environment:
         attribute changes (ResourceChange.attributes), read once from the saved plan by
         `terraform show -json` and only when there are such changes; without `out` the plan is
         saved to a private scratch file for that, removed before this returns.
+
+        Terraform always runs with `-detailed-exitcode`: `has_changes` is its verdict, so an
+        output-only plan on Terraform 1.0 (whose -json stream has no outputs event), a plan of
+        moves alone and drift that an apply records all count as changes, as terraform counts
+        them. (`detailed_exitcode` is kept for callers; it changes nothing.)
         """
         from tfctl import safety
 
@@ -270,18 +275,28 @@ class Environment:
                 targets=targets,
                 refresh=refresh,
                 destroy=destroy,
-                detailed_exitcode=detailed_exitcode,
+                detailed_exitcode=True,
             ),
         )
         result = PlanResult.from_events(
-            self.name, parse_events(completed.stdout), plan_file=out, destroy=destroy
+            self.name,
+            parse_events(completed.stdout),
+            plan_file=out,
+            destroy=destroy,
+            terraform_changes=completed.returncode == 2,
         )
         if out is not None and parts is not None:
             out.chmod(0o600)  # a plan file holds variable values, secrets included
             safety.write_plan_metadata(result, parts, environ=self.project.environ)
-        if out is not None and attributes and result.needs_attributes(details=details):
+        # changes terraform counts but its stream does not list (outputs on 1.0, drift):
+        # the saved plan says what they are
+        unlisted = result.has_changes and not (result.changes or result.output_changes)
+        if out is not None and attributes and (unlisted or result.needs_attributes(details=details)):
             diff = self.attribute_changes(out, details=details)
             result = result.with_attributes(diff.resources, diff.outputs)
+            if unlisted:
+                names = dict.fromkeys(a.path.split(".")[0].split("[")[0] for a in diff.outputs)
+                result = dataclasses.replace(result, output_changes=tuple(names))
         return result
 
     def attribute_changes(self, plan_file: Path, *, details: bool = False) -> PlanDiff:

@@ -11,7 +11,7 @@ from typing import Any
 from tfctl.errors import UnexpectedOutputError
 from tfctl.plan_diff import AttributeChange, ResourceDiff
 
-ACTIONS = ("create", "update", "delete", "replace", "read", "noop")
+ACTIONS = ("create", "update", "delete", "replace", "move", "import", "read", "noop")
 # `terraform show -json PLAN` writes actions as lists; these are the ones tfctl names
 _PLAN_ACTIONS = {
     ("create",): "create",
@@ -49,6 +49,8 @@ class ResourceChange:
     attributes: tuple[AttributeChange, ...] = ()
     forced_by: tuple[str, ...] = ()
     reason: str | None = None
+    #: where a `moved` block takes it from (the action is "move" when nothing else changes)
+    previous_address: str | None = None
 
     @property
     def destructive(self) -> bool:
@@ -71,10 +73,23 @@ class PlanResult:
     destroy: bool = False
     #: the changing outputs' values (path = output name), masked; read with the attributes
     output_attributes: tuple[AttributeChange, ...] = ()
+    #: terraform's own verdict: `plan -detailed-exitcode` exited 2, or the plan file is
+    #: `applyable`; None when terraform did not say (a stream or document without it)
+    terraform_changes: bool | None = None
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.add or self.change or self.remove or self.output_changes)
+        """True exactly when `terraform plan -detailed-exitcode` returns 2: resources to add,
+        change or destroy, moves, root output changes, and (on Terraform >= 1.x) drift that
+        the apply records in state. Terraform's verdict when it gave one, else counted."""
+        if self.terraform_changes is not None:
+            return self.terraform_changes
+        return bool(self.add or self.change or self.remove or self.output_changes or self.moved)
+
+    @property
+    def moved(self) -> tuple[ResourceChange, ...]:
+        """Changes that move an object to a new address (alone or with another action)."""
+        return tuple(c for c in self.changes if c.previous_address is not None)
 
     @property
     def replace(self) -> int:
@@ -124,12 +139,14 @@ class PlanResult:
                     "attributes": [a.to_json() for a in c.attributes],
                     "forced_by": list(c.forced_by),
                     "reason": c.reason,
+                    "previous_address": c.previous_address,
                 }
                 for c in self.changes
             ],
             "output_changes": list(self.output_changes),
             "output_attributes": [a.to_json() for a in self.output_attributes],
             "drifted": list(self.drifted),
+            "moved": len(self.moved),
         }
 
     @classmethod
@@ -140,8 +157,10 @@ class PlanResult:
         *,
         plan_file: Path | None = None,
         destroy: bool = False,
+        terraform_changes: bool | None = None,
     ) -> PlanResult:
-        """Build from the events of `terraform plan -json`.
+        """Build from the events of `terraform plan -json`; `terraform_changes` is what
+        `-detailed-exitcode` said (exit 2), when it was asked.
 
         Raises UnexpectedOutputError when the stream never reports a change summary: silence is
         not "no changes" (a binary that is not terraform, a truncated stream).
@@ -158,11 +177,13 @@ class PlanResult:
                 resource = change.get("resource", {})
                 address = str(resource.get("addr", ""))
                 action = str(change.get("action", "noop"))
+                previous = change.get("previous_resource", {}).get("addr")
                 if action != "noop" and address:
                     changes[address] = ResourceChange(
                         address=address,
                         resource_type=str(resource.get("resource_type", "")),
                         action=action,
+                        previous_address=str(previous) if previous else None,
                     )
             elif kind == "resource_drift":
                 address = str(event.get("change", {}).get("resource", {}).get("addr", ""))
@@ -193,6 +214,7 @@ class PlanResult:
             add=totals["add"],
             change=totals["change"],
             remove=totals["remove"],
+            terraform_changes=terraform_changes,
         )
 
     @classmethod
@@ -206,7 +228,9 @@ class PlanResult:
     ) -> PlanResult:
         """Build from `terraform show -json PLAN`: what the plan file itself will do.
 
-        Raises ValueError when the document is not a plan (no `resource_changes` list).
+        Terraform's `applyable` (>= 1.6) is its verdict on whether applying changes anything;
+        older documents are judged as their `-detailed-exitcode` judged them (resource
+        changes, moves, root output changes). Raises ValueError when the document is not a plan (no `resource_changes` list).
         """
         entries = document.get("resource_changes", [])
         if not isinstance(entries, list) or "format_version" not in document:
@@ -216,14 +240,22 @@ class PlanResult:
         for entry in entries:
             actions = tuple(str(a) for a in entry.get("change", {}).get("actions", ()))
             action = _PLAN_ACTIONS.get(actions, "-".join(actions) or "noop")
+            address = str(entry.get("address", ""))
+            previous = entry.get("previous_address")
+            previous = str(previous) if previous and previous != address else None
+            if action == "noop" and previous is not None:
+                action = "move"
+            if action == "noop" and entry.get("change", {}).get("importing"):
+                action = "import"
             if action == "noop":
                 continue
             managed = entry.get("mode", "managed") == "managed"
             changes.append(
                 ResourceChange(
-                    address=str(entry.get("address", "")),
+                    address=address,
                     resource_type=str(entry.get("type", "")),
                     action=action,
+                    previous_address=previous,
                 )
             )
             if managed:
@@ -241,6 +273,7 @@ class PlanResult:
             for entry in document.get("resource_drift") or ()
             if isinstance(entry, Mapping)
         ]
+        applyable = document.get("applyable")
         return cls(
             environment=environment,
             changes=tuple(sorted(changes, key=_action_order)),
@@ -251,6 +284,7 @@ class PlanResult:
             add=totals["add"],
             change=totals["change"],
             remove=totals["remove"],
+            terraform_changes=applyable if isinstance(applyable, bool) else None,
         )
 
 

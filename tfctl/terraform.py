@@ -10,6 +10,7 @@ python-terraform builds the command lines, and only here. Its known defects are 
 - its logger prints whole command lines (and its `__getattr__` logs every call on the root logger):
   we only call `generate_cmd_string`, which logs nothing, and silence its logger as a second guard.
 - the `synchronous` kwarg leaks into argv as `-synchronous=...`: `build_argv` drops it.
+- its constructor parses ./terraform.tfstate of the current directory: `_argv_builder` skips it.
 Every command that accepts them gets `-no-color` and `-input=false`.
 """
 
@@ -63,9 +64,33 @@ def build_argv(binary: str, command: str, *args: str, **options: Any) -> list[st
         translated["input"] = False
     for name, value in options.items():
         translated[name] = python_terraform.IsFlagged if value is FLAG else value
-    builder = python_terraform.Terraform(terraform_bin_path=binary, is_env_vars_included=False)
-    argv: list[str] = builder.generate_cmd_string(command, *args, **translated)
+    argv: list[str] = _argv_builder(binary).generate_cmd_string(command, *args, **translated)
     return argv
+
+
+def _argv_builder(binary: str) -> Any:
+    """A python-terraform Terraform that only builds argv.
+
+    Its constructor parses ./terraform.tfstate of the current directory (an empty one raises,
+    a large one costs time on every argv): the instance is made without it, holding only what
+    generate_cmd_string reads.
+    """
+    import python_terraform
+
+    builder = object.__new__(python_terraform.Terraform)
+    builder.__dict__.update(
+        terraform_bin_path=binary,
+        is_env_vars_included=False,
+        working_dir=None,
+        state=None,
+        targets=[],
+        variables={},
+        parallelism=None,
+        var_file=None,
+        temp_var_files=None,  # dict values are refused above: no temp var files
+        tfstate=None,
+    )
+    return builder
 
 
 def init_argv(
