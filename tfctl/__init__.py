@@ -16,7 +16,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from tfctl._version import __version__
 
 __all__ = [
     "ApplyResult",
@@ -24,6 +24,7 @@ __all__ = [
     "BackendError",
     "ConfigError",
     "CredentialsError",
+    "Diagnostic",
     "Environment",
     "Masker",
     "OutputValue",
@@ -44,6 +45,7 @@ __all__ = [
 _LOCATIONS = {
     "ApplyResult": "tfctl.results",
     "AttributeChange": "tfctl.plan_diff",
+    "Diagnostic": "tfctl.diagnostics",
     "OutputValue": "tfctl.results",
     "PlanResult": "tfctl.results",
     "ResourceChange": "tfctl.results",
@@ -64,6 +66,7 @@ _LOCATIONS = {
 }
 
 if TYPE_CHECKING:
+    from tfctl.diagnostics import Diagnostic
     from tfctl.environment import Environment
     from tfctl.errors import (
         BackendError,

@@ -7,6 +7,7 @@ and their exit code; Ctrl-C becomes exit 130. Heavy modules are imported inside 
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from collections.abc import Iterator, Sequence
@@ -16,12 +17,13 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from tfctl import __version__
+from tfctl._version import __version__
 
 if TYPE_CHECKING:
     from tfctl.environment import Environment
     from tfctl.multi import EnvironmentPlan
     from tfctl.project import Project
+    from tfctl.protocols import ProjectContext
     from tfctl.results import PlanResult
 
 app = typer.Typer(
@@ -214,16 +216,35 @@ def _fail(message: str, code: int) -> NoReturn:
 
 
 @contextmanager
-def _handled() -> Iterator[None]:
-    """Turn expected errors into one masked line and an exit code; the one place that exits."""
+def _handled(json_out: bool = False) -> Iterator[None]:
+    """Turn expected errors into one masked line and an exit code; the one place that exits.
+
+    Terraform's diagnostics were rendered already, as terraform printed them (on stderr);
+    the line names the environment and the operation. With `json_out`, stdout also gets one
+    JSON error document carrying the diagnostics as objects."""
     from tfctl.errors import TfctlError
 
     try:
         yield
     except TfctlError as exc:
+        if json_out:
+            _print_error_json(exc)
         _fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:
         _fail("interrupted", 130)
+
+
+def _print_error_json(exc: Exception) -> None:
+    from tfctl import console
+    from tfctl.errors import TerraformCommandError, TfctlError
+
+    if isinstance(exc, TerraformCommandError):
+        document: dict[str, Any] = exc.to_json()
+    else:
+        code = exc.exit_code if isinstance(exc, TfctlError) else 1
+        document = {"error": {"message": str(exc), "exit_code": code, "diagnostics": []}}
+    masker = state.project.masker if state.project is not None else None
+    console.print_json(masker.mask_json(document) if masker is not None else document)
 
 
 def _is_terminal() -> bool:
@@ -326,16 +347,27 @@ def init(
 @app.command()
 def validate(
     env: Annotated[str | None, typer.Argument(help="Environment; all when omitted.")] = None,
+    json_out: JsonOpt = False,
 ) -> None:
-    """Validate one environment, or all."""
+    """Validate one environment, or all; terraform's errors and warnings as it shows them."""
     from tfctl import console
 
-    with _handled():
+    with _handled(json_out):
         project = _project()
         targets = [project.environment(env)] if env else project.environments()
+        results = []
         for environment in targets:
-            environment.validate()
+            warnings = environment.validate()
+            results.append(
+                {
+                    "environment": environment.name,
+                    "valid": True,
+                    "diagnostics": [d.to_json() for d in warnings],
+                }
+            )
             console.notice(f"{environment.name}: configuration is valid")
+        if json_out:
+            console.print_json(project.masker.mask_json(results))
 
 
 @app.command()
@@ -379,7 +411,7 @@ def plan(
             markdown=markdown,
         )
         return
-    with _handled():
+    with _handled(json_out):
         environment = _environment(env)
         result = environment.plan(
             out=out.resolve() if out else None,
@@ -454,7 +486,7 @@ def _change(
     """apply and destroy: the same confirmation, safety rules and summary; one core call."""
     from tfctl import console
 
-    with _handled():
+    with _handled(json_out):
         environment = _environment(env)
         run = environment.apply if action == "apply" else environment.destroy
         result = run(
@@ -490,7 +522,7 @@ def output(
     from tfctl import console
     from tfctl.errors import ConfigError
 
-    with _handled():
+    with _handled(json_out):
         environment = _environment(env)
         outputs = environment.outputs()
         if name is not None:
@@ -512,9 +544,44 @@ def output(
             )
         elif name is not None and reveal:
             value = outputs[name].reveal()
-            console.stdout.out(value if isinstance(value, str) else str(value), highlight=False)
+            text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+            console.stdout.out(text, highlight=False)
         else:
             console.outputs_table(outputs)
+
+
+@app.command("exec", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def exec_command(
+    env: EnvArg,
+    args: Annotated[
+        list[str] | None,
+        typer.Argument(help="terraform's arguments, after --: tfctl exec dev -- state list"),
+    ] = None,
+) -> None:
+    """Run any terraform command in ENV's root the tfctl way: credentials, init when needed,
+    masked output, sandbox routing, Ctrl-C handling; exits with terraform's exit code.
+
+    Refused: init, workspace, force-unlock, -chdir; in a protected environment also apply,
+    destroy, import, refresh, taint, untaint and state rm/mv/push/replace-provider (use tfctl's
+    own commands)."""
+    with _handled():
+        environment = _environment(env)
+        code = environment.exec(list(args or []), on_stdout=_stdout_line, stdin=_stdin_fd())
+    if code:
+        raise typer.Exit(code)
+
+
+def _stdout_line(text: str) -> None:
+    # terraform's stdout (state list, providers schema -json) to stdout alone, masked again
+    sys.stdout.write(_masked(text) + "\n")
+    sys.stdout.flush()
+
+
+def _stdin_fd() -> int | None:
+    try:
+        return sys.stdin.fileno()
+    except (AttributeError, OSError, ValueError):
+        return None
 
 
 @app.command()
@@ -540,7 +607,7 @@ def fmt(
 
 from tfctl.sandbox.cli import sandbox_app  # noqa: E402 (registered after the main commands)
 
-app.add_typer(sandbox_app, name="sandbox")
+app.add_typer(sandbox_app(state, _handled), name="sandbox")
 
 
 @app.command()
@@ -592,7 +659,7 @@ def bootstrap(
             report.raise_if_drifted()
 
 
-def _write_markdown(project: Project, text: str, path: Path) -> None:
+def _write_markdown(project: ProjectContext, text: str, path: Path) -> None:
     """The Markdown summary to `path` (masked again: it outlives the run) and the job summary."""
     from tfctl import console, markdown
     from tfctl.errors import ConfigError
@@ -660,7 +727,10 @@ def _plan_many(
             )
             for outcome in outcomes:
                 if outcome.error is not None:
-                    console.error(project.masker.mask(f"{outcome.environment}: {outcome.error}"))
+                    text = str(outcome.error)  # terraform's failures name the environment
+                    if not text.startswith(f"{outcome.environment}: "):
+                        text = f"{outcome.environment}: {text}"
+                    console.error(project.masker.mask(text))
         if markdown is not None:
             _write_markdown(project, _markdown_many(project, outcomes), markdown)
     code = multi.exit_code(outcomes, detailed=detailed)

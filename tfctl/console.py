@@ -17,7 +17,7 @@ from rich.table import Table
 from tfctl.results import ApplyResult, OutputValue, PlanResult, ResourceChange
 
 if TYPE_CHECKING:
-    from tfctl.backend import BootstrapReport
+    from tfctl.backend.report import BootstrapReport
 
 stdout = Console(highlight=False, soft_wrap=True)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -72,10 +72,13 @@ def plan_summary(plan: PlanResult, *, critical: Sequence[ResourceChange] = ()) -
     table.add_column("address")
     for change in plan.changes:
         symbol, style = _ACTION_STYLE.get(change.action, ("?", "white"))
-        moved = f" [dim](moved from {escape(change.previous_address)})[/dim]"
+        moved = (
+            f" [dim](moved from {escape(change.previous_address)})[/dim]"
+            if change.previous_address
+            else ""
+        )
         table.add_row(
-            f"[{style}]{symbol} {change.action}[/{style}]",
-            escape(change.address) + (moved if change.previous_address else ""),
+            f"[{style}]{symbol} {change.action}[/{style}]", escape(change.address) + moved
         )
     for name in plan.output_changes:
         table.add_row("[dim]~ output[/dim]", escape(name))

@@ -224,7 +224,7 @@ def _unquote(value: Any) -> Any:
 
 
 # Bumped whenever _skeleton keeps more, so older cache entries are parsed again.
-_SKELETON_FORMAT = 2
+_SKELETON_FORMAT = 3
 
 
 def _load_hcl(path: Path) -> dict[str, Any]:
@@ -291,7 +291,7 @@ def _skeleton(document: Mapping[str, Any], *, tfvars: bool) -> dict[str, Any]:
         skeleton["variable"] = variables
     modules = [
         {
-            name: {"source": body.get("source")}
+            name: {"source": body.get("source"), "version": body.get("version")}
             for name, body in block.items()
             if name != "__is_block__" and isinstance(body, dict)
         }

@@ -7,8 +7,8 @@ Every operation runs preflight (credentials present, secrets registered with the
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from tfctl import process
 from tfctl.errors import PlanRefusedError, TerraformCommandError
+from tfctl.init_requirements import INIT_RECORD
 from tfctl.results import ApplyResult, OutputValue, PlanResult
 from tfctl.terraform import (
     Terraform,
@@ -30,10 +31,11 @@ from tfctl.terraform import (
 )
 
 if TYPE_CHECKING:
-    from tfctl.backend_render import BackendConfig, RenderedBackend
+    from tfctl.backend.render import BackendConfig, RenderedBackend
     from tfctl.credentials import CredentialPlan
+    from tfctl.diagnostics import Diagnostic
     from tfctl.plan_diff import PlanDiff
-    from tfctl.project import Project
+    from tfctl.protocols import ProjectContext
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,15 @@ BACKEND_MARKER = "tfctl-backend.sha256"
 #: Plans made again (and approved again) when another run applied first.
 STALE_PLAN_ATTEMPTS = 10
 
+_STARTING = threading.Lock()  # a background reader starts once, whichever thread asks first
+
+
+def _register_state_secrets(env: Environment) -> None:
+    # imported here, in the reader's thread: tfctl.state and its imports stay off the main thread
+    from tfctl.state import register_state_secrets
+
+    register_state_secrets(env)
+
 #: Called with the plan before it is applied; return False to cancel.
 Approver = Callable[[PlanResult], bool]
 
@@ -51,12 +62,12 @@ Approver = Callable[[PlanResult], bool]
 class Environment:
     """One environment of a project: its folder, state key and operations."""
 
-    project: Project
+    project: ProjectContext
     name: str
     path: Path
     _credentials: CredentialPlan | None = field(default=None, init=False, repr=False)
     _version_checked: bool = field(default=False, init=False, repr=False)
-    _state_secrets_read: bool = field(default=False, init=False, repr=False)
+    _state_secrets: threading.Thread | None = field(default=None, init=False, repr=False)
 
     @property
     def state_key(self) -> str:
@@ -114,7 +125,7 @@ class Environment:
         self._version_checked = True
 
     def backend_config(self) -> BackendConfig:
-        from tfctl.backend_render import BackendConfig
+        from tfctl.backend.render import BackendConfig
 
         settings = self.project.settings
         return BackendConfig.from_environment(
@@ -128,7 +139,7 @@ class Environment:
         )
 
     def rendered_backend(self) -> RenderedBackend:
-        from tfctl.backend_render import render_backend_config
+        from tfctl.backend.render import render_backend_config
 
         return render_backend_config(self.backend_config(), self.version.tuple)
 
@@ -167,6 +178,8 @@ class Environment:
             on_notice=self.project.on_notice,
             lock_timeout=settings.lock_timeout,
             classify=classify_failure,
+            while_running=self._read_state_secrets,
+            secrets_ready=self.secrets_ready,
         )
 
     # -- operations -----------------------------------------------------------------------------
@@ -176,13 +189,13 @@ class Environment:
         marker = self.data_dir / BACKEND_MARKER
         if not (self.data_dir / "terraform.tfstate").is_file() or not marker.is_file():
             return False
-        from tfctl.backend_render import backend_fingerprint
+        from tfctl.backend.render import backend_fingerprint
 
         return marker.read_text().strip() == backend_fingerprint(self.rendered_backend())
 
     def init(self, *, upgrade: bool = False, reconfigure: bool = False) -> None:
         """`terraform init` with the rendered backend settings; records their fingerprint."""
-        from tfctl.backend_render import backend_config_args, backend_fingerprint
+        from tfctl.backend.render import backend_config_args, backend_fingerprint
 
         self.check_required_version()
         rendered = self.rendered_backend()
@@ -197,11 +210,24 @@ class Environment:
             reconfigure = True
         tf = self.terraform()
         args = backend_config_args(rendered, self.path)
-        self._retrying(
+        from tfctl.init_requirements import current_record, write_record
+
+        record = current_record(self.path, fingerprint)  # read before terraform: an edit
+        self._retrying(  # during init makes the next command init again
             "init", lambda: tf.init(backend_config=args, upgrade=upgrade, reconfigure=reconfigure)
         )
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.write_text(fingerprint + "\n")
+        write_record(self.data_dir / INIT_RECORD, record)
+
+    def init_changes(self) -> list[str]:
+        """What changed since tfctl's last init of this environment, in words: provider
+        requirements, module sources/versions, backend settings (tfctl.init_requirements)."""
+        from tfctl.backend.render import backend_fingerprint
+        from tfctl.init_requirements import changes_since_init, current_record
+
+        current = current_record(self.path, backend_fingerprint(self.rendered_backend()))
+        return changes_since_init(self.data_dir / INIT_RECORD, current)
 
     def ensure_initialized(self) -> None:
         self.check_required_version()  # preflight first: nothing starts with the wrong terraform
@@ -209,18 +235,40 @@ class Environment:
         if not self.is_initialized():
             self._notice(f"{self.name}: not initialized with the current backend; running init")
             self.init()
-        if not self._state_secrets_read:
+        elif changed := self.init_changes():
+            self._notice(f"{self.name}: {', '.join(changed)} changed since init; running init")
+            self.init()
+        if self._state_secrets is None:
             # secrets the state holds (provider-generated ones too) are masked before terraform
-            # prints anything, not only once outputs are read
-            from tfctl.state import register_state_secrets
+            # prints anything, not only once outputs are read. They are read while the next
+            # terraform starts (_read_state_secrets), and its output waits for them (secrets_ready)
+            self._state_secrets = threading.Thread(
+                target=_register_state_secrets,
+                args=(self,),
+                name=f"tfctl-state-secrets-{self.name}",
+                daemon=True,
+            )
 
-            register_state_secrets(self)
-            self._state_secrets_read = True
+    def _read_state_secrets(self) -> None:
+        # Started once terraform runs, not before: its imports (boto) would hold up the start.
+        reader = self._state_secrets
+        if reader is not None and reader.ident is None:
+            with _STARTING:
+                if reader.ident is None:
+                    reader.start()
 
-    def validate(self) -> None:
+    def secrets_ready(self) -> None:
+        """Wait until the secrets of this environment's state are registered with the masker."""
+        self._read_state_secrets()
+        if self._state_secrets is not None:
+            self._state_secrets.join()
+
+    def validate(self) -> list[Diagnostic]:
+        """`terraform validate`: its diagnostics are rendered through `on_line` (masked); an
+        error raises TerraformCommandError carrying them. Returns the warnings."""
         self.ensure_initialized()
         tf = self.terraform()
-        self._retrying("validate", tf.validate)
+        return self._retrying("validate", tf.validate)
 
     def plan(
         self,
@@ -291,7 +339,8 @@ class Environment:
         # changes terraform counts but its stream does not list (outputs on 1.0, drift):
         # the saved plan says what they are
         unlisted = result.has_changes and not (result.changes or result.output_changes)
-        if out is not None and attributes and (unlisted or result.needs_attributes(details=details)):
+        wanted = unlisted or result.needs_attributes(details=details)
+        if out is not None and attributes and wanted:
             diff = self.attribute_changes(out, details=details)
             result = result.with_attributes(diff.resources, diff.outputs)
             if unlisted:
@@ -345,8 +394,9 @@ class Environment:
         )
 
     def outputs(self) -> dict[str, OutputValue]:
-        """Every output; sensitive values are registered with the masker and wrapped in Secret."""
-        from tfctl.masking import Secret
+        """Every output, typed; each string of a sensitive value is registered with the masker
+        and wrapped in Secret (OutputValue.reveal() gives the plain value)."""
+        from tfctl.masking import secret_tree
 
         self.ensure_initialized()
         document = self._retrying("output", self.terraform().output)
@@ -356,12 +406,31 @@ class Environment:
             value: Any = item.get("value")
             if sensitive:
                 self.project.masker.register_tree(value)
-                text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-                value = Secret(text)
+                value = secret_tree(value)  # typed; each string inside a Secret
             values[name] = OutputValue(
                 name=name, sensitive=sensitive, type=item.get("type"), value=value
             )
         return values
+
+    def exec(
+        self,
+        args: Sequence[str],
+        *,
+        on_stdout: Callable[[str], None] | None = None,
+        stdin: int | None = None,
+    ) -> int:
+        """Run any terraform command in this root the tfctl way (tfctl.passthrough): refused
+        ones raise PlanRefusedError before anything starts; returns terraform's exit code."""
+        from tfctl import passthrough
+
+        why = passthrough.refusal(args, environment=self.name, protected=self.protected)
+        if why is not None:
+            raise PlanRefusedError(why)
+        self.check_required_version()
+        self.credentials()
+        if passthrough.needs_init(args):
+            self.ensure_initialized()
+        return self.terraform().passthrough(args, on_stdout=on_stdout, stdin=stdin).returncode
 
     def force_unlock(self, lock_id: str) -> None:
         self.ensure_initialized()
@@ -452,6 +521,8 @@ class Environment:
                 command, func, retries=self.project.settings.retries, notify=self._notice
             )
         except TerraformCommandError as exc:
+            # one line naming this environment and the operation, never the binary's path
+            exc.describe(environment=self.name, operation=command)
             # its text was decoded from terraform's -json stream: masked again before it leaves
             exc.mask_fields(self.project.masker.mask)
             raise

@@ -8,6 +8,10 @@ masked when the error is built (see TerraformCommandError).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tfctl.diagnostics import Diagnostic
 
 
 class TfctlError(Exception):
@@ -72,7 +76,12 @@ class CredentialsError(TfctlError):
 
 
 class TerraformCommandError(TfctlError):
-    """A terraform command exited non-zero. Fields are already masked."""
+    """A terraform command exited non-zero. Fields are already masked.
+
+    `diagnostics` are terraform's errors and warnings (tfctl.diagnostics); the message is one
+    line naming the environment and the operation, never the binary's path:
+    `dev: validate failed: 1 error` (the diagnostics themselves are rendered apart).
+    """
 
     def __init__(
         self,
@@ -88,18 +97,64 @@ class TerraformCommandError(TfctlError):
         self.returncode = returncode
         self.stdout = stdout
         self.stderr = stderr
-        command = " ".join(self.argv[:2])
-        detail = summary or _first_error_line(stderr) or f"exit code {returncode}"
-        super().__init__(f"`{command}` failed: {detail}")
+        self.summary = summary
+        self.diagnostics: tuple[Diagnostic, ...] = ()
+        self.environment: str | None = None
+        self.operation = self.argv[1] if len(self.argv) > 1 else "terraform"
+        super().__init__(self._describe())
+
+    def _describe(self) -> str:
+        from tfctl.diagnostics import count_text
+
+        where = f"{self.environment}: " if self.environment else ""
+        counted = None if self.summary else count_text(self.diagnostics)
+        detail = (
+            self.summary
+            or counted
+            or _first_error_line(self.stderr)
+            or f"exit code {self.returncode}"
+        )
+        return f"{where}{self.operation} failed: {detail}"
+
+    def describe(
+        self,
+        *,
+        environment: str | None = None,
+        operation: str | None = None,
+        diagnostics: Sequence[Diagnostic] | None = None,
+    ) -> None:
+        """Name the environment and operation, or set the diagnostics; the message follows."""
+        if environment is not None:
+            self.environment = environment
+        if operation is not None:
+            self.operation = operation
+        if diagnostics is not None:
+            self.diagnostics = tuple(diagnostics)
+        self.message = self._describe()
+        self.args = (f"{self.message} ({self.hint})" if self.hint else self.message,)
 
     def mask_fields(self, mask: Callable[[str], str]) -> None:
-        """Mask every text field again (message, hint, argv, stdout, stderr) in place."""
+        """Mask every text field again (message, hint, argv, stdout, stderr, diagnostics)."""
         self.message = mask(self.message)
         self.hint = mask(self.hint) if self.hint is not None else None
         self.argv = [mask(part) for part in self.argv]
         self.stdout = mask(self.stdout)
         self.stderr = mask(self.stderr)
+        self.summary = mask(self.summary) if self.summary is not None else None
+        self.diagnostics = tuple(d.masked(mask) for d in self.diagnostics)
         self.args = tuple(mask(arg) if isinstance(arg, str) else arg for arg in self.args)
+
+    def to_json(self) -> dict[str, object]:
+        """The JSON error document of `--json` (fields already masked)."""
+        return {
+            "error": {
+                "message": self.message,
+                "environment": self.environment,
+                "operation": self.operation,
+                "exit_code": self.exit_code,
+                "diagnostics": [d.to_json() for d in self.diagnostics],
+            }
+        }
 
 
 class StateLockError(TerraformCommandError):

@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from tfctl.errors import BackendError, ConfigError
 
 if TYPE_CHECKING:
-    from tfctl.environment import Environment
-    from tfctl.project import Project
+    from tfctl.protocols import EnvironmentContext, ProjectContext
 
 T = TypeVar("T")
 
@@ -55,7 +54,7 @@ class LockInfo:
         }
 
 
-def aws_client(project: Project, service: str) -> Any:
+def aws_client(project: ProjectContext, service: str) -> Any:
     """A boto3 client for the backend (S3 or DynamoDB) with the project's endpoint and region.
 
     botocore's own retries are off: calls go through tfctl.retry's AWS policy (`aws_call`).
@@ -63,7 +62,7 @@ def aws_client(project: Project, service: str) -> Any:
     import boto3
     from botocore.config import Config
 
-    from tfctl.backend_render import endpoint_from_environment
+    from tfctl.backend.render import endpoint_from_environment
 
     environ = project.environ
     session = boto3.Session(
@@ -91,7 +90,7 @@ def aws_call(
 
     A missing bucket or table says to run `tfctl bootstrap`.
     """
-    from tfctl.backend_aws import translate_aws_error
+    from tfctl.backend.aws import translate_aws_error
     from tfctl.retry import AWS_API, aws_error_code, is_transient_aws_error
 
     try:
@@ -142,7 +141,7 @@ def parse_lock_item(item: dict[str, Any], bucket: str) -> LockInfo | None:
     )
 
 
-def list_locks(project: Project, environment: str | None = None) -> list[LockInfo]:
+def list_locks(project: ProjectContext, environment: str | None = None) -> list[LockInfo]:
     """Locks currently held on this project's state bucket, optionally for one environment."""
     if environment is not None:
         project.environment(environment)  # unknown names fail with the valid ones
@@ -178,7 +177,7 @@ def validate_lock_id(lock_id: str) -> str:
     return lock_id.strip()
 
 
-def find_lock(env: Environment, lock_id: str) -> LockInfo:
+def find_lock(env: EnvironmentContext, lock_id: str) -> LockInfo:
     """The lock `lock_id` held on `env`'s state, or ConfigError naming the current ones."""
     lock_id = validate_lock_id(lock_id)
     held = list_locks(env.project, env.name)
@@ -192,7 +191,7 @@ def find_lock(env: Environment, lock_id: str) -> LockInfo:
     )
 
 
-def force_unlock(env: Environment, lock_id: str) -> LockInfo:
+def force_unlock(env: EnvironmentContext, lock_id: str) -> LockInfo:
     """Release `lock_id` on `env` with `terraform force-unlock`, after checking it is held there."""
     lock = find_lock(env, lock_id)
     env.force_unlock(lock.id)

@@ -110,6 +110,29 @@ class Secret:
         raise TypeError("Secret cannot be pickled")
 
 
+def secret_tree(value: Any) -> Any:
+    """A copy of a JSON value (a sensitive output) with each string wrapped in Secret; dicts,
+    lists, numbers, bools and null keep their type, so the value stays typed."""
+    if isinstance(value, str):
+        return Secret(value)
+    if isinstance(value, dict):
+        return {key: secret_tree(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [secret_tree(item) for item in value]
+    return value
+
+
+def reveal_tree(value: Any) -> Any:
+    """The plain JSON value of a secret_tree (every Secret revealed)."""
+    if isinstance(value, Secret):
+        return value.reveal()
+    if isinstance(value, dict):
+        return {key: reveal_tree(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [reveal_tree(item) for item in value]
+    return value
+
+
 def _url_forms(value: str) -> set[str]:
     forms = {
         urllib.parse.quote(value, safe=""),

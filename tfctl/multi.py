@@ -53,6 +53,7 @@ class EnvironmentPlan:
             "seconds": round(self.seconds, 3),
             "plan": self.plan.to_json() if self.plan is not None else None,
             "error": str(self.error) if self.error is not None else None,
+            "diagnostics": [d.to_json() for d in getattr(self.error, "diagnostics", ())],
         }
 
 

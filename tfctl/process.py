@@ -1,30 +1,33 @@
 """The ONLY place tfctl starts a subprocess.
 
 `run()` streams stdout and stderr line by line through a masking hook to callbacks while
-capturing them, takes the child environment from `child_environment()` (the one place that
-environment is made), and turns Ctrl-C or SIGTERM into one forwarded SIGINT so terraform stops
-cleanly and releases its state lock; a second one forwards a second SIGINT (terraform's hard
-stop); only after a grace period does it kill. `raise_on_sigterm()` makes SIGTERM outside a child
-unwind like Ctrl-C, so cleanup (`finally`) runs.
+capturing them (through in-memory files, not pipes: see `_output_file`), takes the child
+environment from `child_environment()` (the one place that environment is made), and turns
+Ctrl-C or SIGTERM into one forwarded SIGINT so terraform stops cleanly and releases its state
+lock; a second one forwards a second SIGINT (terraform's hard stop); only after a grace period
+does it kill. `raise_on_sigterm()` makes SIGTERM outside a child unwind like Ctrl-C, so cleanup
+(`finally`) runs.
 """
 
 from __future__ import annotations
 
 import codecs
 import contextlib
-import ctypes
 import logging
 import os
 import shlex
+import shutil
 import signal
 import subprocess
+import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import IO, Protocol
+from typing import Protocol
 
 from tfctl.errors import Interrupted, Terminated, TerraformNotFoundError
 
@@ -34,10 +37,13 @@ LineCallback = Callable[[str], None]
 
 # Variables that make terraform chatty or leak secrets into logs; cleared unless debugging.
 _DEBUG_VARIABLES = ("TF_LOG", "TF_LOG_PATH", "TF_LOG_CORE", "TF_LOG_PROVIDER")
-_PR_SET_PDEATHSIG = 1
+_GUARD = str(Path(__file__).with_name("child_guard.py"))
 # Stopped like Ctrl-C while a child runs: CI cancellation sends SIGTERM.
 _FORWARDED = (signal.SIGINT, signal.SIGTERM)
 _CHUNK = 65536
+# How long a reader waits before looking at an idle output file again: first, at most (seconds).
+_POLL_FIRST = 0.005
+_POLL_MAX = 0.05
 
 # Children of run() still running, so a Ctrl-C seen by the main thread can reach those that
 # worker threads started (plan --all): only the main thread receives signals.
@@ -102,13 +108,51 @@ def child_environment(
     return env
 
 
-def _die_with_parent() -> None:
-    # If tfctl is killed, terraform gets SIGINT (its graceful stop), not a hang on a dead pipe.
+def _resolve(program: str, cwd: Path | None, env: Mapping[str, str] | None) -> str:
+    """The program's path as the child would find it; FileNotFoundError or PermissionError."""
+    if os.sep in program:
+        candidate = Path(cwd or os.curdir) / program
+        if not candidate.is_file():
+            raise FileNotFoundError(program)
+        if not os.access(candidate, os.X_OK):
+            raise PermissionError(program)
+        return str(candidate)
+    found = shutil.which(program, path=(os.environ if env is None else env).get("PATH"))
+    if found is None:
+        raise FileNotFoundError(program)
+    return found
+
+
+def _guarded(argv: list[str], cwd: Path | None, env: Mapping[str, str] | None) -> list[str]:
+    # Through child_guard.py, so a killed tfctl reaches terraform as exactly one SIGINT (its
+    # graceful stop: finish in-flight work, save state, release the lock). Linux only.
+    program = _resolve(argv[0], cwd, env)
+    if not sys.platform.startswith("linux"):
+        return [program, *argv[1:]]
+    return [sys.executable, "-I", "-S", _GUARD, str(os.getpid()), program, *argv[1:]]
+
+
+def _output_file() -> int:
+    """A descriptor for one of the child's output streams: an anonymous in-memory file.
+
+    Not a pipe: Go exits on a write to a pipe nobody reads when it is fd 1 or 2 (SIGPIPE, even
+    when inherited as ignored), so a killed tfctl would take terraform down in the middle of
+    saving state. A file takes every write whoever reads it. memfd has no name and no disk
+    blocks, so unmasked output never outlives its last user; elsewhere an unlinked temp file.
+    """
+    if hasattr(os, "memfd_create"):
+        return os.memfd_create("tfctl-output", os.MFD_CLOEXEC)
+    fd, name = tempfile.mkstemp(prefix="tfctl-output-")
+    os.unlink(name)
+    return fd
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    # The child leads its own session: its group holds terraform and the providers it started.
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGINT)
-    except (OSError, AttributeError):
-        pass
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        proc.kill()
 
 
 class _Interrupts:
@@ -129,7 +173,7 @@ class _Interrupts:
         if self.proc.poll() is None:
             if self.notify:
                 self.notify(f"terraform did not stop within {self.kill_after:.0f}s; killing it")
-            self.proc.kill()
+            _kill_group(self.proc)
 
     def cancel(self) -> None:
         if self.killer is not None:
@@ -157,15 +201,18 @@ class _Interrupts:
 
 
 def _pump(
-    pipe: IO[bytes],
+    fd: int,
+    exited: threading.Event,
     masker: StreamMasker | None,
     sink: list[str],
     on_line: LineCallback | None,
 ) -> None:
-    # Whatever the pipe holds, up to 64 KiB at a time: lines still flow as soon as they are
-    # written, and the masker works on large chunks (several times faster than line by line).
+    # Follows the child's output file up to 64 KiB at a time: lines flow within _POLL_MAX of
+    # being written, and the masker works on large chunks (several times faster than line by
+    # line). pread leaves the file offset, which the child writes at, alone.
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-    fd = pipe.fileno()
+    offset = 0
+    idle = _POLL_FIRST
     pending = ""
 
     def emit(text: str) -> None:
@@ -179,14 +226,46 @@ def _pump(
             if on_line:
                 on_line(line)
 
-    while chunk := os.read(fd, _CHUNK):
-        text = decoder.decode(chunk)
-        emit(masker.feed(text) if masker else text)
+    while True:
+        finished = exited.is_set()  # looked at first: all the child wrote is in the file
+        chunk = os.pread(fd, _CHUNK, offset)
+        if chunk:
+            offset += len(chunk)
+            text = decoder.decode(chunk)
+            emit(masker.feed(text) if masker else text)
+            idle = _POLL_FIRST
+        elif finished:
+            break
+        else:
+            exited.wait(idle)  # returns at once when the child exits
+            idle = min(idle * 2, _POLL_MAX)
+    os.close(fd)
     text = decoder.decode(b"", final=True)
     emit((masker.feed(text) + masker.flush()) if masker else text)
     if pending:
         emit("\n")
-    pipe.close()
+
+
+def _start(
+    argv: list[str], cwd: Path | None, env: Mapping[str, str] | None, stdin: int | None = None
+) -> tuple[subprocess.Popen[bytes], tuple[int, int]]:
+    """The child, and the descriptors of the files its stdout and stderr go to."""
+    outputs = (_output_file(), _output_file())
+    try:
+        proc = subprocess.Popen(
+            _guarded(argv, cwd, env),
+            cwd=cwd,
+            env=dict(env) if env is not None else None,
+            stdin=subprocess.DEVNULL if stdin is None else stdin,
+            stdout=outputs[0],
+            stderr=outputs[1],
+            start_new_session=True,  # the terminal's Ctrl-C reaches tfctl only; tfctl forwards one
+        )
+    except BaseException:
+        for fd in outputs:
+            os.close(fd)
+        raise
+    return proc, outputs
 
 
 def run(
@@ -199,27 +278,24 @@ def run(
     on_stderr: LineCallback | None = None,
     on_notice: LineCallback | None = None,
     kill_after: float = 60.0,
+    on_started: Callable[[], None] | None = None,
+    stdin: int | None = None,
 ) -> CompletedRun:
     """Run argv to completion, streaming masked lines to the callbacks and capturing them.
+
+    `on_started` runs once the child and its readers run: work that may overlap the child.
+    `stdin` is a descriptor the child reads (tfctl exec's `console`); none by default.
 
     Raises TerraformNotFoundError when the program is missing, Interrupted (exit code 130) when the
     user pressed Ctrl-C (after the child has exited, so its state lock is released).
     """
     argv = [str(part) for part in argv]
-    shown = shlex.join(argv)
-    log.debug("run: %s (cwd=%s)", masker.mask(shown) if masker else shown, cwd)
+    if log.isEnabledFor(logging.DEBUG):  # masking waits for every secret: only when logged
+        shown = shlex.join(argv)
+        log.debug("run: %s (cwd=%s)", masker.mask(shown) if masker else shown, cwd)
     started = time.monotonic()
     try:
-        proc = subprocess.Popen(
-            argv,
-            cwd=cwd,
-            env=dict(env) if env is not None else None,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,  # the terminal's Ctrl-C reaches tfctl only; tfctl forwards one
-            preexec_fn=_die_with_parent,
-        )
+        proc, outputs = _start(argv, cwd, env, stdin)
     except FileNotFoundError:
         raise TerraformNotFoundError(
             f"{argv[0]} not found",
@@ -234,21 +310,23 @@ def run(
         _running.add(proc)
     out: list[str] = []
     err: list[str] = []
-    assert proc.stdout is not None and proc.stderr is not None
+    exited = threading.Event()
     readers = [
         threading.Thread(
             target=_pump,
-            args=(proc.stdout, masker.stream() if masker else None, out, on_stdout),
+            args=(outputs[0], exited, masker.stream() if masker else None, out, on_stdout),
             daemon=True,
         ),
         threading.Thread(
             target=_pump,
-            args=(proc.stderr, masker.stream() if masker else None, err, on_stderr),
+            args=(outputs[1], exited, masker.stream() if masker else None, err, on_stderr),
             daemon=True,
         ),
     ]
     for reader in readers:
         reader.start()
+    if on_started is not None:
+        on_started()
 
     interrupts = _Interrupts(proc, on_notice, kill_after)
     in_main = threading.current_thread() is threading.main_thread()
@@ -266,7 +344,9 @@ def run(
             try:
                 proc.wait(timeout=kill_after)
             except subprocess.TimeoutExpired:
-                proc.kill()
+                _kill_group(proc)
+                proc.wait()
+        exited.set()
         for reader in readers:
             reader.join()
         with _running_lock:

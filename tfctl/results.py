@@ -230,7 +230,8 @@ class PlanResult:
 
         Terraform's `applyable` (>= 1.6) is its verdict on whether applying changes anything;
         older documents are judged as their `-detailed-exitcode` judged them (resource
-        changes, moves, root output changes). Raises ValueError when the document is not a plan (no `resource_changes` list).
+        changes, moves, root output changes).
+        Raises ValueError when the document is not a plan (no `resource_changes` list).
         """
         entries = document.get("resource_changes", [])
         if not isinstance(entries, list) or "format_version" not in document:
@@ -323,7 +324,13 @@ class ApplyResult:
 
 @dataclass(frozen=True)
 class OutputValue:
-    """One terraform output. A sensitive value is a masking `Secret` (see `reveal()`)."""
+    """One terraform output, typed as `terraform output -json` gives it (strings, numbers,
+    bools, lists, objects). In a sensitive value each string is a masking `Secret`, inside
+    lists and objects too; `reveal()` gives the plain value.
+
+        outputs["tokens"].value["primary"]  # Secret('***')
+        outputs["tokens"].reveal()          # {"primary": "tok-...", "all": [...]}
+    """
 
     name: str
     sensitive: bool
@@ -331,9 +338,10 @@ class OutputValue:
     value: Any = field(repr=False)
 
     def reveal(self) -> Any:
-        """The plain value, for code that really needs it."""
-        reveal = getattr(self.value, "reveal", None)
-        return reveal() if callable(reveal) else self.value
+        """The plain typed value, for code that really needs it."""
+        from tfctl.masking import reveal_tree
+
+        return reveal_tree(self.value)
 
     def to_json(self, *, reveal: bool = False) -> dict[str, Any]:
         shown = self.reveal() if (reveal or not self.sensitive) else None

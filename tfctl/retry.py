@@ -234,6 +234,8 @@ _BEFORE_CHANGES_PATTERNS = tuple(
         r"Failed to load state",
         r"Failed to (?:read|get) (?:the )?(?:existing )?(?:state|workspaces)",
         r"error loading the remote state",
+        # the S3 backend listing workspaces while it loads (1.15.5 says no more than this)
+        r"Unable to list objects in S3 bucket",
     )
 )
 #: -json UI events that mean terraform started changing something.

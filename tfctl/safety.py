@@ -35,7 +35,7 @@ from tfctl.errors import ConfigError, PlanRefusedError
 from tfctl.results import PlanResult, ResourceChange
 
 if TYPE_CHECKING:
-    from tfctl.environment import Environment
+    from tfctl.protocols import EnvironmentContext
     from tfctl.settings import Settings
 
 METADATA_SUFFIX = ".tfctl.json"
@@ -243,9 +243,9 @@ def local_module_dirs(folder: Path) -> list[Path]:
     return sorted(seen)
 
 
-def content_parts(env: Environment) -> dict[str, str]:
+def content_parts(env: EnvironmentContext) -> dict[str, str]:
     """Hashes of what a plan depends on: config, modules, tfvars and backend settings."""
-    from tfctl.backend_render import backend_fingerprint
+    from tfctl.backend.render import backend_fingerprint
 
     folder = env.path
     modules = local_module_dirs(folder)
@@ -483,7 +483,9 @@ def read_plan_metadata(plan_file: Path, *, environ: Mapping[str, str]) -> PlanMe
         raise PlanRefusedError(f"{path.name} is unreadable or corrupt", hint=again) from None
 
 
-def summarize_saved_plan(env: Environment, plan_file: Path, *, destroy: bool) -> PlanResult:
+def summarize_saved_plan(
+    env: EnvironmentContext, plan_file: Path, *, destroy: bool
+) -> PlanResult:
     """What the plan file itself will do, from `terraform show -json PLAN` (masked).
 
     The guards judge this, never a summary written beside the plan: that one could be edited.
@@ -507,7 +509,7 @@ def summarize_saved_plan(env: Environment, plan_file: Path, *, destroy: bool) ->
 
 
 def check_saved_plan(
-    env: Environment,
+    env: EnvironmentContext,
     plan_file: Path,
     *,
     destroy: bool = False,

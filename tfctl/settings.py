@@ -56,7 +56,7 @@ def _as_str(value: Any) -> str:
 
 def _as_bucket(value: Any) -> str:
     # validated on every command, not only by bootstrap: a bad name must not reach terraform
-    from tfctl.backend_names import bucket_name_problem
+    from tfctl.backend.names import bucket_name_problem
 
     name = _as_str(value)
     problem = bucket_name_problem(name)
@@ -66,7 +66,7 @@ def _as_bucket(value: Any) -> str:
 
 
 def _as_table(value: Any) -> str:
-    from tfctl.backend_names import table_name_problem
+    from tfctl.backend.names import table_name_problem
 
     name = _as_str(value)
     problem = table_name_problem(name)

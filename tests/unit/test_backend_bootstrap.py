@@ -6,14 +6,15 @@ from typing import Any
 
 import pytest
 
-from tfctl.backend_aws import iam_action, is_mutating, translate_aws_error
-from tfctl.backend_bucket import (
+from tfctl.backend.aws import iam_action, translate_aws_error
+from tfctl.backend.bucket import (
     TLS_STATEMENT_SID,
     has_tls_only_statement,
     merge_tls_only_statement,
     tls_only_statement,
 )
-from tfctl.backend_names import validate_bucket_name, validate_region
+from tfctl.backend.names import validate_bucket_name, validate_region
+from tfctl.backend.report import is_mutating
 from tfctl.errors import BackendError, ConfigError, CredentialsError
 from tfctl.retry import aws_retry_predicate, is_transient_aws_error
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tfctl.backend_render import (
+from tfctl.backend.render import (
     BACKEND_FILE_NAME,
     BackendConfig,
     backend_config_args,

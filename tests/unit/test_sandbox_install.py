@@ -75,6 +75,29 @@ def test_workspace_copy_leaves_lock_files_and_data_dirs_behind(tmp_path: Path) -
     assert (env / ".terraform.lock.hcl").read_text() == "# real lock\n"
 
 
+def test_workspace_copy_keeps_the_sandbox_init_and_follows_the_repository(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    env = project / "terraform" / "environments" / "dev"
+    env.mkdir(parents=True)
+    (env / "main.tf").write_text("# one\n")
+    (env / "old.tf").write_text("# gone soon\n")
+    (project / "terraform" / "modules" / "m").mkdir(parents=True)
+    layout = install(tmp_path / "sbx")
+    copied = copy_workspace(project, layout) / "terraform" / "environments" / "dev"
+    (copied / ".terraform").mkdir()  # the sandbox's own init of dev
+    (copied / ".terraform" / "terraform.tfstate").write_text("{}")
+    (copied / ".terraform.lock.hcl").write_text("# sandbox lock\n")
+    (env / "main.tf").write_text("# two\n")
+    (env / "old.tf").unlink()
+    (project / "terraform" / "modules" / "m").rmdir()
+    copy_workspace(project, layout)
+    assert (copied / "main.tf").read_text() == "# two\n"
+    assert not (copied / "old.tf").exists()
+    assert not (layout.workspace / "terraform" / "modules" / "m").exists()
+    assert (copied / ".terraform" / "terraform.tfstate").read_text() == "{}"
+    assert (copied / ".terraform.lock.hcl").read_text() == "# sandbox lock\n"
+
+
 def test_terraform_environment_points_at_the_sandbox(tmp_path: Path) -> None:
     layout = install(tmp_path / "sbx")
     env = terraform_environment(layout, "dev")

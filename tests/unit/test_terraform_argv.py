@@ -110,5 +110,5 @@ def test_ui_message_renders_diagnostics_and_hides_version() -> None:
     text = tf.ui_message(
         '{"type":"diagnostic","diagnostic":{"severity":"error","summary":"Bad","detail":"Why"}}'
     )
-    assert text == "Error: Bad\n  Why"
+    assert text == "Error: Bad\n\nWhy"  # tfctl.diagnostics.render
     assert tf.ui_message("plain text") == "plain text"

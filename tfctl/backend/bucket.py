@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from tfctl.backend_aws import BootstrapContext
+from tfctl.backend.aws import BootstrapContext, tag_list
 from tfctl.errors import BackendError
 
 RESOURCE = "bucket"
@@ -132,22 +132,17 @@ def _create_bucket(
     if region != "us-east-1":  # us-east-1 takes no LocationConstraint
         configuration["LocationConstraint"] = region
     if tags:
-        configuration["Tags"] = _tag_list(tags)
+        configuration["Tags"] = tag_list(tags)
     params: dict[str, Any] = {"Bucket": bucket, "ObjectOwnership": "BucketOwnerEnforced"}
     if configuration:
         params["CreateBucketConfiguration"] = configuration
-    response = ctx.call(
+    return ctx.create(
         ctx.s3,
         "create_bucket",
         resource=f"bucket {bucket}",
-        none_on=("BucketAlreadyOwnedByYou",),
+        exists_code="BucketAlreadyOwnedByYou",
         **params,
     )
-    return response is not None
-
-
-def _tag_list(tags: Mapping[str, str]) -> list[dict[str, str]]:
-    return [{"Key": key, "Value": value} for key, value in sorted(tags.items())]
 
 
 def _converge_tags(
@@ -156,33 +151,25 @@ def _converge_tags(
     if not tags:
         return
     response = call("get_bucket_tagging", none_on=("NoSuchTagSet", "NoSuchTagSetError"))
-    current = {t["Key"]: t["Value"] for t in (response or {}).get("TagSet", [])}
-    missing = {k: v for k, v in tags.items() if current.get(k) != v}
-    merged = {**current, **tags}  # PutBucketTagging replaces the set: keep others' tags
-    ctx.setting(
+    ctx.tags(
         RESOURCE,
-        "tags",
-        in_place=not missing,
-        current=_describe_tags(current, tags),
-        desired=", ".join(f"{k}={v}" for k, v in sorted(tags.items())),
+        (response or {}).get("TagSet", []),
+        tags,
         created=created,
-        fix=lambda: call("put_bucket_tagging", Tagging={"TagSet": _tag_list(merged)}),
+        # PutBucketTagging replaces the whole set: keep others' tags.
+        fix=lambda current, _: call(
+            "put_bucket_tagging", Tagging={"TagSet": tag_list({**current, **tags})}
+        ),
     )
-
-
-def _describe_tags(current: Mapping[str, str], wanted: Mapping[str, str]) -> str:
-    missing = sorted(k for k, v in wanted.items() if current.get(k) != v)
-    return f"missing {', '.join(missing)}" if missing else f"{len(wanted)} tags set"
 
 
 def _converge_ownership(ctx: BootstrapContext, call: BucketCall, created: bool) -> None:
     response = call("get_bucket_ownership_controls", none_on=("OwnershipControlsNotFoundError",))
     rules = (response or {}).get("OwnershipControls", {}).get("Rules", [])
     current = rules[0].get("ObjectOwnership", "unset") if rules else "unset"
-    ctx.setting(
+    ctx.expect(
         RESOURCE,
         "object ownership",
-        in_place=current == "BucketOwnerEnforced",
         current=current,
         desired="BucketOwnerEnforced",
         created=created,
@@ -196,10 +183,9 @@ def _converge_ownership(ctx: BootstrapContext, call: BucketCall, created: bool) 
 def _converge_versioning(ctx: BootstrapContext, call: BucketCall, created: bool) -> None:
     response = call("get_bucket_versioning") or {}
     current = response.get("Status") or "never enabled"
-    ctx.setting(
+    ctx.expect(
         RESOURCE,
         "versioning",
-        in_place=current == "Enabled",
         current=current,
         desired="Enabled",
         created=created,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from tfctl.backend_aws import BootstrapContext
+from tfctl.backend.aws import BootstrapContext, tag_list
 from tfctl.errors import BackendError
 from tfctl.retry import AWS_TABLE_ACTIVE
 
@@ -57,10 +57,9 @@ def converge_table(
         wait_until_active(ctx, table)
 
     billing = description.get("BillingModeSummary", {}).get("BillingMode", "PROVISIONED")
-    ctx.setting(
+    ctx.expect(
         RESOURCE,
         "billing mode",
-        in_place=billing == "PAY_PER_REQUEST",
         current=billing,
         desired="PAY_PER_REQUEST",
         created=created,
@@ -82,42 +81,33 @@ def converge_table(
         fix=lambda: update(SSESpecification=_sse_specification(kms_key_id)),
     )
 
-    backups = ctx.call(
-        ctx.dynamodb,
-        "describe_continuous_backups",
-        resource=where,
-        after_create=fresh,
-        TableName=table,
-    )
+    def call(method: str, **params: Any) -> dict[str, Any] | None:
+        return ctx.call(ctx.dynamodb, method, resource=where, after_create=fresh, **params)
+
+    backups = call("describe_continuous_backups", TableName=table)
     pitr = (
         (backups or {})
         .get("ContinuousBackupsDescription", {})
         .get("PointInTimeRecoveryDescription", {})
         .get("PointInTimeRecoveryStatus", "DISABLED")
     )
-    ctx.setting(
+    ctx.expect(
         RESOURCE,
         "point-in-time recovery",
-        in_place=pitr == "ENABLED",
         current=pitr,
         desired="ENABLED",
         created=created,
-        fix=lambda: ctx.call(
-            ctx.dynamodb,
+        fix=lambda: call(
             "update_continuous_backups",
-            resource=where,
-            after_create=fresh,
             TableName=table,
             PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True},
         ),
     )
 
-    protected = bool(description.get("DeletionProtectionEnabled"))
-    ctx.setting(
+    ctx.expect(
         RESOURCE,
         "deletion protection",
-        in_place=protected,
-        current="on" if protected else "off",
+        current="on" if description.get("DeletionProtectionEnabled") else "off",
         desired="on",
         created=created,
         fix=lambda: update(DeletionProtectionEnabled=True),
@@ -125,29 +115,19 @@ def converge_table(
 
     if tags:
         arn = description["TableArn"]
-        listed = ctx.call(
-            ctx.dynamodb,
-            "list_tags_of_resource",
-            resource=where,
-            after_create=fresh,
-            ResourceArn=arn,
-        )
-        current = {t["Key"]: t["Value"] for t in (listed or {}).get("Tags", [])}
-        missing = {k: v for k, v in tags.items() if current.get(k) != v}
-        ctx.setting(
+        listed = call("list_tags_of_resource", ResourceArn=arn)
+        ctx.tags(
             RESOURCE,
-            "tags",
-            in_place=not missing,
-            current=f"missing {', '.join(sorted(missing))}" if missing else f"{len(tags)} tags set",
-            desired=", ".join(f"{k}={v}" for k, v in sorted(tags.items())),
+            (listed or {}).get("Tags", []),
+            tags,
             created=created,
             # TagResource adds and overwrites only the keys given: other tags stay.
-            fix=lambda: ctx.call(
+            fix=lambda _, missing: ctx.call(
                 ctx.dynamodb,
                 "tag_resource",
                 resource=where,
                 ResourceArn=arn,
-                Tags=[{"Key": k, "Value": v} for k, v in sorted(missing.items())],
+                Tags=tag_list(missing),
             ),
         )
 
@@ -177,15 +157,14 @@ def _create_table(
         "DeletionProtectionEnabled": True,
     }
     if tags:
-        params["Tags"] = [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
-    response = ctx.call(
+        params["Tags"] = tag_list(tags)
+    return ctx.create(
         ctx.dynamodb,
         "create_table",
         resource=f"table {table}",
-        none_on=("ResourceInUseException",),
+        exists_code="ResourceInUseException",
         **params,
     )
-    return response is not None
 
 
 def _sse_specification(kms_key_id: str | None) -> dict[str, Any]:

@@ -1,5 +1,5 @@
-"""Shared machinery for the backend bootstrap: one AWS call with retries and clear errors, and
-the per-setting rows of the report.
+"""AWS call plumbing for the backend bootstrap: the clients, one AWS call with retries and clear
+errors, and the per-setting rows of the report.
 
 Every AWS request of a bootstrap goes through `BootstrapContext.call`, which records it, retries it
 under a named policy from tfctl.retry, and turns AWS errors into one-line tfctl errors
@@ -8,28 +8,13 @@ under a named policy from tfctl.retry, and turns AWS errors into one-line tfctl 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
-from dataclasses import dataclass
-from typing import Any, Literal
+import os
+from collections.abc import Callable, Collection, Mapping
+from typing import Any
 
+from tfctl.backend.report import SettingResult, Status
 from tfctl.errors import BackendError, CredentialsError
 from tfctl.retry import AWS_AFTER_CREATE, AWS_API, aws_error_code, aws_retry_predicate
-
-Status = Literal["created", "repaired", "in place", "drift", "skipped"]
-STATUSES: tuple[Status, ...] = ("created", "repaired", "in place", "drift", "skipped")
-#: Operation-name prefixes of API calls that change something (used to prove idempotency).
-MUTATING_PREFIXES = ("Create", "Put", "Update", "Delete", "Tag", "Untag")
-
-
-@dataclass(frozen=True)
-class SettingResult:
-    """One row of a bootstrap report: what one setting of one resource was, or became."""
-
-    resource: str
-    setting: str
-    status: Status
-    detail: str
-
 
 # IAM actions whose name differs from "<service>:<Operation>".
 _IAM_ACTIONS = {
@@ -60,11 +45,6 @@ _BAD_CREDENTIALS = frozenset(
 def iam_action(service: str, operation: str) -> str:
     """The IAM action an API operation needs, e.g. ("s3", "HeadBucket") -> "s3:ListBucket"."""
     return _IAM_ACTIONS.get(operation, f"{service}:{operation}")
-
-
-def is_mutating(operation: str) -> bool:
-    """True for API operations that change something (Create*, Put*, Update*, Delete*, Tag*)."""
-    return operation.startswith(MUTATING_PREFIXES)
 
 
 class BootstrapContext:
@@ -142,9 +122,95 @@ class BootstrapContext:
             detail = desired if created else f"{desired} (was {current})"
             self.rows.append(SettingResult(resource, name, status, detail))
 
+    def create(
+        self, client: Any, method: str, *, resource: str, exists_code: str, **params: Any
+    ) -> bool:
+        """Call a Create* method; False when `exists_code` says a concurrent bootstrap won."""
+        response = self.call(client, method, resource=resource, none_on=(exists_code,), **params)
+        return response is not None
+
+    def expect(
+        self,
+        resource: str,
+        name: str,
+        *,
+        current: str,
+        desired: str,
+        created: bool,
+        fix: Callable[[], object],
+    ) -> None:
+        """Record a setting that is right exactly when its value reads `desired`."""
+        self.setting(
+            resource,
+            name,
+            in_place=current == desired,
+            current=current,
+            desired=desired,
+            created=created,
+            fix=fix,
+        )
+
+    def tags(
+        self,
+        resource: str,
+        tag_set: list[dict[str, str]],
+        wanted: Mapping[str, str],
+        *,
+        created: bool,
+        fix: Callable[[dict[str, str], dict[str, str]], object],
+    ) -> None:
+        """Record the tags setting: every wanted tag present in `tag_set`, other tags kept.
+
+        `fix(current, missing)` writes them when they differ.
+        """
+        current = {t["Key"]: t["Value"] for t in tag_set}
+        missing = {k: v for k, v in wanted.items() if current.get(k) != v}
+        state = f"missing {', '.join(sorted(missing))}" if missing else f"{len(wanted)} tags set"
+        self.setting(
+            resource,
+            "tags",
+            in_place=not missing,
+            current=state,
+            desired=", ".join(f"{k}={v}" for k, v in sorted(wanted.items())),
+            created=created,
+            fix=lambda: fix(current, missing),
+        )
+
     def row(self, resource: str, name: str, status: Status, detail: str) -> None:
         """Record a row whose status the caller decided (resource existence)."""
         self.rows.append(SettingResult(resource, name, status, detail))
+
+
+def tag_list(tags: Mapping[str, str]) -> list[dict[str, str]]:
+    """Tags in the [{"Key": ..., "Value": ...}] form both S3 and DynamoDB take, sorted by key."""
+    return [{"Key": key, "Value": value} for key, value in sorted(tags.items())]
+
+
+def clients(session: Any, region: str, endpoint: str | None) -> tuple[Any, Any, str]:
+    """S3 and DynamoDB clients and the region's partition, with botocore's retries off
+    (tfctl.retry owns retrying)."""
+    import boto3
+    from botocore.config import Config
+
+    session = session or boto3.Session(region_name=region)
+    if session.get_credentials() is None:
+        raise CredentialsError(
+            "no AWS credentials found",
+            hint="set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+        )
+    custom = bool(
+        endpoint or os.environ.get("AWS_ENDPOINT_URL") or os.environ.get("AWS_ENDPOINT_URL_S3")
+    )
+    base = Config(
+        retries={"total_max_attempts": 1, "mode": "standard"},
+        connect_timeout=5,
+        read_timeout=30,
+        user_agent_extra="tfctl-bootstrap",
+    )
+    s3_config = base.merge(Config(s3={"addressing_style": "path"})) if custom else base
+    s3 = session.client("s3", region_name=region, endpoint_url=endpoint, config=s3_config)
+    dynamodb = session.client("dynamodb", region_name=region, endpoint_url=endpoint, config=base)
+    return s3, dynamodb, str(session.get_partition_for_region(region))
 
 
 def translate_aws_error(exc: Exception, service: str, operation: str, resource: str) -> Exception:

@@ -1,0 +1,73 @@
+"""The sandbox dev root (15 resources, emulated providers): `tfctl --sandbox plan dev` against
+`terraform plan` on the same initialized root, with the same providers, data directory and child
+environment (taken from tfctl's own runner), timed in turn (A B A B ...).
+
+Goal (issue 13): tfctl plan dev <= 1.15x terraform plan.
+
+    python bench/sandbox_plan.py        (BENCH_RUNS=9 by default)
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from _common import describe, interleaved_ratio, load, precompile, runs_from_env, time_interleaved
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tfctl.sandbox.demo import down, run_demo, sandbox_project  # noqa: E402
+
+GOAL = 1.15
+
+
+def main() -> None:
+    runs = runs_from_env(9)
+    precompile()
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_", "TFCTL_"))}
+    tfctl = shutil.which("tfctl") or sys.exit("tfctl is not installed here (pip install -e .)")
+    with tempfile.TemporaryDirectory(prefix="tfctl-bench-sandbox-plan-") as tmp:
+        root, sandbox_dir = Path(tmp) / "repo", Path(tmp) / "sbx"
+        shutil.copytree(
+            ROOT / "terraform",
+            root / "terraform",
+            ignore=shutil.ignore_patterns(".terraform", ".terraform.lock.hcl", "*.tfstate*"),
+        )
+        try:
+            run_demo(root, "dev", keep=True, sandbox_dir=sandbox_dir, environ=base)
+            env = sandbox_project(root, sandbox_dir=sandbox_dir, environ=base).environment("dev")
+            env.ensure_initialized()
+            tf = env.terraform()
+            plain = [
+                tf.binary,
+                "plan",
+                "-input=false",
+                "-no-color",
+                f"-lock-timeout={tf.lock_timeout}",
+            ]
+            wrapped = [tfctl, "--sandbox", "plan", "dev"]
+            tfctl_env = dict(base, TFCTL_SANDBOX_DIR=str(sandbox_dir))
+            terraform, ours = time_interleaved(
+                [(plain, tf.workdir, dict(tf.env)), (wrapped, root, tfctl_env)], runs=runs + 1
+            )
+            terraform, ours = terraform[1:], ours[1:]  # the first round warms caches
+        finally:
+            down(root, sandbox_dir=sandbox_dir, environ=base)
+    print(describe("terraform plan (sandbox dev, 15 res.)", terraform))
+    print(describe("tfctl --sandbox plan dev", ours))
+    ratio = statistics.median(ours) / statistics.median(terraform)
+    verdict = "met" if ratio <= GOAL else "NOT met"
+    print(
+        f"tfctl plan / terraform plan: {ratio:.2f}x ({interleaved_ratio(ours, terraform):.2f}x "
+        f"interleaved, per round); goal <= {GOAL}x: {verdict}"
+    )
+    print(load())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""The Terraform state backend: the S3 bucket, the DynamoDB lock table and the backend settings.
+
+`bootstrap()` creates what is missing and repairs what drifted, setting by setting, and reports
+each one as created / repaired / in place (or drift, with check=True, which changes nothing).
+A converged backend costs read calls only, so running it from many machines is safe, and two
+runs at once both succeed. `render_backend_config()` and its helpers give `terraform init` the
+`-backend-config` settings for the detected Terraform version.
+
+This module is the package's face; render.py (settings per Terraform version), names.py
+(validation), report.py (the report's rows), aws.py (call plumbing), fetch.py (one signed S3 GET),
+bucket.py and table.py (convergence) are its parts. Core modules below the CLI import the leaves
+they need (render, names, report, aws, fetch) so as not to load the bootstrap machinery; bucket.py
+and table.py are private to the package.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from tfctl.backend.aws import BootstrapContext, clients, translate_aws_error
+from tfctl.backend.bucket import converge_bucket
+from tfctl.backend.names import (
+    bucket_name_problem,
+    table_name_problem,
+    validate_bucket_name,
+    validate_region,
+    validate_table_name,
+    validate_tags,
+)
+from tfctl.backend.render import (
+    BackendConfig,
+    RenderedBackend,
+    Version,
+    backend_config_args,
+    backend_fingerprint,
+    endpoint_from_environment,
+    render_backend_config,
+    render_backend_file,
+)
+from tfctl.backend.report import STATUSES, BootstrapReport, SettingResult, Status, is_mutating
+from tfctl.backend.table import converge_table
+from tfctl.errors import ConfigError
+
+__all__ = [
+    "STATUSES",
+    "BackendConfig",
+    "BootstrapReport",
+    "RenderedBackend",
+    "SettingResult",
+    "Status",
+    "Version",
+    "backend_config_args",
+    "backend_fingerprint",
+    "bootstrap",
+    "bucket_name_problem",
+    "endpoint_from_environment",
+    "is_mutating",
+    "render_backend_config",
+    "render_backend_file",
+    "table_name_problem",
+    "translate_aws_error",
+    "validate_bucket_name",
+    "validate_region",
+    "validate_table_name",
+    "validate_tags",
+]
+
+DEFAULT_RETENTION_DAYS = 90
+
+
+def bootstrap(
+    *,
+    bucket: str,
+    table: str,
+    region: str,
+    kms_key_id: str | None = None,
+    retention_days: int = DEFAULT_RETENTION_DAYS,
+    tags: Mapping[str, str] | None = None,
+    check: bool = False,
+    endpoint: str | None = None,
+    session: Any = None,
+    enforce_tls: bool | None = None,
+) -> BootstrapReport:
+    """Create or repair the state bucket and lock table; with `check`, only report drift.
+
+    `endpoint` overrides the AWS endpoint for both services (otherwise boto3 reads
+    AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL_DYNAMODB itself). `session` is a
+    boto3.Session (a new one by default). `enforce_tls` adds the TLS-only bucket policy; by
+    default it is skipped only for a plain-HTTP endpoint (a local emulator), where every request
+    has aws:SecureTransport=false and the policy would lock everyone out.
+    Input is validated before any AWS call.
+    Raises ConfigError (bad input), CredentialsError, BackendError (AWS refused or failed).
+    """
+    validate_bucket_name(bucket)
+    validate_table_name(table)
+    validate_region(region)
+    if retention_days < 1:
+        raise ConfigError(
+            f"retention must be at least 1 day, got {retention_days}",
+            hint="pass a positive number of days to keep old state versions",
+        )
+    if kms_key_id is not None and (not kms_key_id.strip() or any(c.isspace() for c in kms_key_id)):
+        raise ConfigError(
+            f"invalid KMS key id {kms_key_id!r}", hint="pass a key id, key ARN or alias/NAME"
+        )
+    wanted_tags = validate_tags(tags or {})
+
+    started = time.monotonic()
+    s3, dynamodb, partition = clients(session, region, endpoint)
+    ctx = BootstrapContext(s3, dynamodb, check=check)
+    s3_endpoint = endpoint or endpoint_from_environment(os.environ, "S3") or ""
+    converge_bucket(
+        ctx,
+        bucket=bucket,
+        region=region,
+        partition=partition,
+        kms_key_id=kms_key_id,
+        retention_days=retention_days,
+        tags=wanted_tags,
+        plain_http=not enforce_tls
+        if enforce_tls is not None
+        else s3_endpoint.startswith("http://"),
+    )
+    converge_table(ctx, table=table, kms_key_id=kms_key_id, tags=wanted_tags)
+    return BootstrapReport(
+        bucket=bucket,
+        table=table,
+        region=region,
+        check=check,
+        settings=tuple(ctx.rows),
+        api_calls=tuple(ctx.calls),
+        elapsed_seconds=time.monotonic() - started,
+    )
