@@ -4,11 +4,11 @@ tfctl runs `python -I -S child_guard.py TFCTL_PID PROGRAM_PATH ARGS...` (by path
 starts in milliseconds). The kernel's parent-death signal fires once for every thread of the
 parent that exits while holding the child: a SIGKILLed tfctl (several threads) could send
 terraform two SIGINTs, and terraform reads a second SIGINT as "exit now", mid-state-save. This
-single-threaded process takes tfctl's death (SIGHUP, however many times) and makes sure terraform
-has received exactly one SIGINT; SIGINT and SIGTERM from tfctl (Ctrl-C) are forwarded as SIGINT,
-one each. A SIGINT goes to terraform's process group, as a terminal's Ctrl-C does: it reaches the
-real terraform behind 1.0's panicwrap parent and local-exec commands, while providers ignore it.
-It exits as terraform did. If this process is killed (tfctl's hard stop), terraform is killed.
+single-threaded process forwards SIGINT and SIGTERM from tfctl (Ctrl-C) to terraform as SIGINT,
+one each, and takes tfctl's death (SIGHUP, however many times) as one SIGINT to the whole process
+group unless one was already sent, as a terminal's Ctrl-C does: that reaches the real terraform
+behind 1.0's panicwrap parent and local-exec commands, while providers ignore it. It exits as
+terraform did. If this process is killed (tfctl's hard stop), terraform is killed.
 """
 
 from __future__ import annotations
@@ -32,25 +32,30 @@ def _set_parent_death_signal(signum: int) -> None:
 
 def main() -> None:
     parent, argv = int(sys.argv[1]), sys.argv[2:]
-    wanted = sent = child = 0  # SIGINTs terraform should have had, and has had
+    child = 0
+    owed: list[bool] = []  # one entry per SIGINT terraform is owed: True for the whole group
+    asked = False  # whether tfctl (alive or dead) asked for a stop yet
 
     def deliver() -> None:
-        nonlocal sent
-        while child and sent < wanted:
-            sent += 1
-            try:
-                os.killpg(child, signal.SIGINT)
-            except ProcessLookupError:
-                return
+        while child and owed:
+            if owed.pop(0):
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # tfctl is gone: none to forward
+                os.killpg(0, signal.SIGINT)
+            else:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(child, signal.SIGINT)
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        nonlocal wanted
-        wanted += 1
+        nonlocal asked
+        asked = True
+        owed.append(False)
         deliver()
 
     def parent_gone(signum: int, frame: FrameType | None) -> None:
-        nonlocal wanted
-        wanted = max(wanted, 1)
+        nonlocal asked
+        if not asked:
+            asked = True
+            owed.append(True)
         deliver()
 
     watched = {*_STOPS, _PARENT_GONE}
@@ -68,14 +73,11 @@ def main() -> None:
             for signum in watched:
                 signal.signal(signum, signal.SIG_DFL)
             signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # what a program run from a shell gets
-            os.setpgid(0, 0)
             signal.pthread_sigmask(signal.SIG_UNBLOCK, watched)
             _set_parent_death_signal(signal.SIGKILL)
             os.execv(argv[0], argv)  # noqa: S606 - tfctl resolved the path; no shell wanted
         finally:
             os._exit(127)
-    with contextlib.suppress(OSError):  # also here, so the group exists before any killpg
-        os.setpgid(pid, pid)
     child = pid
     signal.pthread_sigmask(signal.SIG_UNBLOCK, watched)  # handlers run here for any that waited
     deliver()

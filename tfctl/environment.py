@@ -54,6 +54,7 @@ def _register_state_secrets(env: Environment) -> None:
 
     register_state_secrets(env)
 
+
 #: Called with the plan before it is applied; return False to cancel.
 Approver = Callable[[PlanResult], bool]
 

@@ -483,9 +483,7 @@ def read_plan_metadata(plan_file: Path, *, environ: Mapping[str, str]) -> PlanMe
         raise PlanRefusedError(f"{path.name} is unreadable or corrupt", hint=again) from None
 
 
-def summarize_saved_plan(
-    env: EnvironmentContext, plan_file: Path, *, destroy: bool
-) -> PlanResult:
+def summarize_saved_plan(env: EnvironmentContext, plan_file: Path, *, destroy: bool) -> PlanResult:
     """What the plan file itself will do, from `terraform show -json PLAN` (masked).
 
     The guards judge this, never a summary written beside the plan: that one could be edited.

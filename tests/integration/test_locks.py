@@ -76,7 +76,7 @@ def _children(pid: int) -> list[int]:
 
 
 def _terraform_child(pid: int) -> int:
-    """The terraform tfctl (pid) runs, behind tfctl's child guard; it leads its process group."""
+    """The terraform tfctl (pid) runs, behind tfctl's child guard."""
     for child in _children(pid):
         cmdline = Path(f"/proc/{child}/cmdline").read_bytes().decode(errors="replace")
         if "child_guard" in cmdline:
@@ -103,10 +103,11 @@ def _gone(pid: int, timeout: float) -> bool:
     return False
 
 
-def _sweep_group(leader: int) -> None:
-    # Whatever outlived terraform in its process group: no test leaves a process behind.
+def _sweep_group(group: int) -> None:
+    # Whatever outlived terraform in tfctl's child's process group: no test leaves a process
+    # behind.
     with contextlib.suppress(ProcessLookupError):
-        os.killpg(leader, signal.SIGKILL)
+        os.killpg(group, signal.SIGKILL)
 
 
 def _start_slow_apply(p: FixtureProject) -> tuple[subprocess.Popen[str], int]:
@@ -137,13 +138,14 @@ def test_kill_9_of_tfctl_stops_terraform_and_keeps_state(basic_project: FixtureP
     p = basic_project
     assert p.tfctl("apply", "dev", "--auto-approve").returncode == 0
     proc, terraform = _start_slow_apply(p)
+    group = os.getpgid(terraform)
 
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
     # tfctl's death reaches terraform as one SIGINT: it stops gracefully (the provisioner's
     # 60 s sleep is cut short), saves state and releases the lock.
     stopped = _gone(terraform, 30)
-    _sweep_group(terraform)
+    _sweep_group(group)
     assert stopped, "terraform kept running after tfctl was killed"
     assert lock_items(p) == [], "terraform released its lock"
 
@@ -163,7 +165,7 @@ def test_crash_leaves_a_lock_that_locks_lists_and_unlock_clears(
     proc, terraform = _start_slow_apply(p)
 
     # A machine crash: tfctl, terraform and its providers die at once, nobody releases the lock.
-    os.killpg(terraform, signal.SIGKILL)
+    os.killpg(os.getpgid(terraform), signal.SIGKILL)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
 

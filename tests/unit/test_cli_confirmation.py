@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tfctl import cli
+from tfctl.cli import common
 from tfctl.errors import PlanRefusedError
 from tfctl.results import PlanResult, ResourceChange
 from tfctl.safety import confirm_protected, protection_warning, typed_name_matches
@@ -71,10 +72,10 @@ def test_the_approver_applies_only_on_the_exact_name(
         asked.append(text)
         return answer
 
-    monkeypatch.setattr(cli, "_is_terminal", lambda: True)
+    monkeypatch.setattr(common, "is_terminal", lambda: True)
     monkeypatch.setattr("typer.prompt", prompt)
     monkeypatch.setattr("tfctl.console.plan_summary", lambda *a, **k: None)
-    approve = cli._approver(
+    approve = common.approver(
         FakeEnvironment("prod", protected=True),  # type: ignore[arg-type]
         auto_approve=False,
         action="apply",
