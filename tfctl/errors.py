@@ -67,7 +67,10 @@ class RequiredVersionError(TerraformVersionError):
             self,
             f"terraform {actual} ({binary}) does not satisfy required_version "
             f'"{constraint}" of {where}',
-            hint="install a Terraform that does, or point TFCTL_TERRAFORM_BIN at one",
+            hint=(
+                "install a Terraform that does, point TFCTL_TERRAFORM_BIN at one, or set "
+                "TFCTL_TERRAFORM_BIN=bundled for the bundled one (tfctl[terraform])"
+            ),
         )
 
 

@@ -207,6 +207,7 @@ def test_platform_root_on_terraform_1_0_3_is_one_line(
     assert lines == [
         f"error: terraform 1.0.3 ({terraform_1_0_3}, from TFCTL_TERRAFORM_BIN) does not satisfy "
         f'required_version ">= 1.11.0, < 2.0.0" of terraform/environments/{environment}/'
-        "versions.tf (install a Terraform that does, or point TFCTL_TERRAFORM_BIN at one)"
+        "versions.tf (install a Terraform that does, point TFCTL_TERRAFORM_BIN at one, or set "
+        "TFCTL_TERRAFORM_BIN=bundled for the bundled one (tfctl[terraform]))"
     ], result.stderr
     assert data_dir.exists() == existed
