@@ -94,7 +94,7 @@ def test_plan_all_names_each_failed_environment_once(basic_project: FixtureProje
     as_json = basic_project.run("plan", "--all", "--json")
     outcomes = {o["environment"]: o for o in json.loads(as_json.stdout)}
     assert outcomes["dev"]["diagnostics"][-1]["location"] == "bad.tf:2:3"
-    assert outcomes["prod"]["status"] != "error"
+    assert outcomes["prod"]["status"] != "error", (outcomes["prod"], as_json.stderr[-3000:])
 
 
 def test_init_errors_end_with_the_same_one_line(basic_project: FixtureProject) -> None:
