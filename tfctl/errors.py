@@ -7,11 +7,10 @@ masked when the error is built (see TerraformCommandError).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from tfctl.diagnostics import Diagnostic
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
 
 
 class TfctlError(Exception):
@@ -107,8 +106,6 @@ class TerraformCommandError(TfctlError):
         super().__init__(self._describe())
 
     def _describe(self) -> str:
-        from tfctl.diagnostics import count_text
-
         where = f"{self.environment}: " if self.environment else ""
         counted = None if self.summary else count_text(self.diagnostics)
         detail = (
@@ -229,3 +226,169 @@ def _first_error_line(stderr: str) -> str:
         if line.strip():
             return line.strip()
     return ""
+
+
+# Terraform's diagnostics as values: here, at the bottom of the import graph, because
+# TerraformCommandError carries them. Parsing and rendering them in bulk is tfctl.diagnostics.
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One error or warning terraform reported."""
+
+    severity: str
+    summary: str
+    detail: str = ""
+    #: the file, relative to the environment's root when terraform gave a relative path
+    filename: str | None = None
+    line: int | None = None
+    column: int | None = None
+    #: what holds the range, e.g. `resource "null_resource" "app"`
+    context: str | None = None
+    #: the source line(s) and the character range to underline in the first one
+    code: str | None = None
+    code_line: int | None = None
+    highlight: tuple[int, int] | None = None
+    address: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    @property
+    def location(self) -> str | None:
+        """`file:line:col` (or `file:line`), or None when terraform named no file."""
+        if self.filename is None:
+            return None
+        parts = [self.filename]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    @classmethod
+    def from_json(cls, item: Mapping[str, Any], *, root: Path | None = None) -> Diagnostic:
+        """From one of terraform's JSON diagnostics (validate -json, or a UI stream event)."""
+        range_ = item.get("range") if isinstance(item.get("range"), Mapping) else None
+        snippet = item.get("snippet") if isinstance(item.get("snippet"), Mapping) else None
+        filename = line = column = None
+        if range_ is not None:
+            filename = _relative(str(range_.get("filename", "")), root) or None
+            start = range_.get("start") or {}
+            line, column = _int(start.get("line")), _int(start.get("column"))
+        code = code_line = highlight = context = None
+        if snippet is not None:
+            code = str(snippet.get("code", "")) or None
+            code_line = _int(snippet.get("start_line"))
+            context = snippet.get("context") or None
+            if code is not None:
+                highlight = _char_range(
+                    code,
+                    _int(snippet.get("highlight_start_offset")),
+                    _int(snippet.get("highlight_end_offset")),
+                )
+        return cls(
+            severity=WARNING if str(item.get("severity")) == WARNING else ERROR,
+            summary=str(item.get("summary", "")),
+            detail=str(item.get("detail") or ""),
+            filename=filename,
+            line=line,
+            column=column,
+            context=str(context) if context else None,
+            code=code,
+            code_line=code_line,
+            highlight=highlight,
+            address=str(item["address"]) if item.get("address") else None,
+        )
+
+    def masked(self, mask: Callable[[str], str]) -> Diagnostic:
+        """A copy with every text masked (summary, detail, context and the source line)."""
+
+        def text(value: str | None) -> str | None:
+            return mask(value) if value is not None else None
+
+        code = text(self.code)
+        return replace(
+            self,
+            summary=mask(self.summary),
+            detail=mask(self.detail),
+            context=text(self.context),
+            code=code,
+            # a masked line has other lengths: underline only where it still fits
+            highlight=self.highlight if code == self.code else None,
+            filename=text(self.filename),
+            address=text(self.address),
+        )
+
+    def render(self) -> str:
+        """The diagnostic as terraform shows it, without the box."""
+        lines = [f"{self.severity.capitalize()}: {self.summary}"]
+        if self.location is not None:
+            lines.append("")
+            where = f"  on {self.location}"
+            lines.append(f"{where}, in {self.context}:" if self.context else f"{where}:")
+            if self.code is not None:
+                number = self.code_line if self.code_line is not None else self.line
+                prefix = f"  {number}: " if number is not None else "  "
+                first, *rest = self.code.splitlines() or [""]
+                lines.append(prefix + first)
+                if self.highlight is not None:
+                    start, end = self.highlight
+                    start = min(start, len(first))
+                    end = min(max(end, start + 1), max(len(first), start + 1))
+                    lines.append(" " * (len(prefix) + start) + "^" * (end - start))
+                lines.extend(" " * len(prefix) + more for more in rest)
+        if self.detail:
+            lines.append("")
+            lines.extend(self.detail.splitlines())
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "severity": self.severity,
+            "summary": self.summary,
+            "detail": self.detail,
+            "location": self.location,
+            "filename": self.filename,
+            "line": self.line,
+            "column": self.column,
+            "context": self.context,
+            "code": self.code,
+            "address": self.address,
+        }
+
+
+def count_text(diagnostics: Sequence[Diagnostic]) -> str | None:
+    """The errors counted ("1 error", "2 errors"); None when there is none. Warnings are
+    shown, not counted."""
+    errors = sum(d.is_error for d in diagnostics)
+    return f"{errors} error{'s' if errors != 1 else ''}" if errors else None
+
+
+def _relative(filename: str, root: Path | None) -> str:
+    if root is None or not filename or not Path(filename).is_absolute():
+        return filename
+    try:
+        return str(Path(filename).relative_to(root))
+    except ValueError:
+        return filename
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _char_range(code: str, start: int | None, end: int | None) -> tuple[int, int] | None:
+    """Terraform's byte offsets into the snippet, as character offsets into its first line."""
+    if start is None or end is None:
+        return None
+    data = code.encode()
+    first_end = data.find(b"\n")
+    first_end = len(data) if first_end < 0 else first_end
+    start_chars = len(data[: min(start, first_end)].decode(errors="ignore"))
+    end_chars = len(data[: min(end, first_end)].decode(errors="ignore"))
+    return start_chars, max(end_chars, start_chars + 1)

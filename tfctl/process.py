@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import json
 import logging
 import os
 import shlex
@@ -27,7 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import Protocol
+from typing import Any, Protocol
 
 from tfctl.errors import Interrupted, Terminated, TerraformNotFoundError
 
@@ -419,3 +420,17 @@ def is_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def parse_events(stdout: str) -> list[dict[str, Any]]:
+    """Every JSON object of a -json UI stream; other lines are skipped."""
+    events = []
+    for line in stdout.splitlines():
+        if line.startswith("{"):
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(event, dict):
+                events.append(event)
+    return events

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import tenacity
 
 from tfctl.errors import StateLockError, TerraformCommandError
-from tfctl.process import CompletedRun
+from tfctl.process import CompletedRun, parse_events
 
 T = TypeVar("T")
 
@@ -337,8 +337,6 @@ def failed_before_changes(error: TerraformCommandError) -> bool:
     Both conditions must hold: no -json event says a resource operation started, and the error is
     one terraform reports before changing anything. Anything else may have changed infrastructure.
     """
-    from tfctl.terraform import parse_events
-
     if any(event.get("type") in _CHANGE_EVENTS for event in parse_events(error.stdout)):
         return False
     text = f"{error.stderr}\n{error.stdout}"

@@ -33,6 +33,7 @@ from tfctl import process
 from tfctl.diagnostics import Diagnostic
 from tfctl.errors import TerraformCommandError, TerraformNotFoundError, TerraformVersionError
 from tfctl.process import CompletedRun, LineCallback, MaskingHook, StreamMasker
+from tfctl.process import parse_events as parse_events
 
 log = logging.getLogger(__name__)
 
@@ -585,20 +586,6 @@ def diagnostics_text(events: Iterable[Mapping[str, Any]]) -> str:
                 if diag.get("detail"):
                     lines.append(str(diag["detail"]))
     return "\n".join(lines)
-
-
-def parse_events(stdout: str) -> list[dict[str, Any]]:
-    """Every JSON object of a -json UI stream; other lines are skipped."""
-    events = []
-    for line in stdout.splitlines():
-        if line.startswith("{"):
-            try:
-                event = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(event, dict):
-                events.append(event)
-    return events
 
 
 class _WaitingStream:

@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from tfctl.sandbox.plugin_server import TLS_DIR, write_server_certificate
+from tfctl.sandbox.tls import TLS_DIR, write_server_certificate
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "provider_schemas"
 CODE_ROOT = Path(__file__).resolve().parent.parent.parent
