@@ -49,7 +49,7 @@ _LOCATIONS = {
     "OutputValue": "tfctl.results",
     "PlanResult": "tfctl.results",
     "ResourceChange": "tfctl.results",
-    "Environment": "tfctl.environment",
+    "Environment": "tfctl.project",
     "Project": "tfctl.project",
     "Settings": "tfctl.settings",
     "Masker": "tfctl.masking",
@@ -67,7 +67,6 @@ _LOCATIONS = {
 
 if TYPE_CHECKING:
     from tfctl.diagnostics import Diagnostic
-    from tfctl.environment import Environment
     from tfctl.errors import (
         BackendError,
         ConfigError,
@@ -81,7 +80,7 @@ if TYPE_CHECKING:
     )
     from tfctl.masking import Masker, Secret
     from tfctl.plan_diff import AttributeChange
-    from tfctl.project import Project
+    from tfctl.project import Environment, Project
     from tfctl.results import ApplyResult, OutputValue, PlanResult, ResourceChange
     from tfctl.settings import Settings
 

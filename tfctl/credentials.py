@@ -9,17 +9,14 @@ Nothing here returns or formats a credential's value except `CredentialPlan.env`
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from tfctl import hcl
 from tfctl.errors import ConfigError, CredentialsError
-from tfctl.settings import default_cache_dir
 
 __all__ = [
     "PROVIDER_SPECS",
@@ -216,130 +213,6 @@ class AwsIdentity:
 # -- reading the HCL --------------------------------------------------------------------------
 
 
-def _unquote(value: Any) -> Any:
-    # python-hcl2 >= 7 keeps the quotes of string literals and block labels
-    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
-        return value[1:-1]
-    return value
-
-
-# Bumped whenever _skeleton keeps more, so older cache entries are parsed again.
-_SKELETON_FORMAT = 3
-
-
-def _load_hcl(path: Path) -> dict[str, Any]:
-    """The parts of a .tf/.tfvars file that preflight reads, cached by path, size and mtime.
-
-    python-hcl2 takes ~0.1 s per file (lark), a visible share of a small `tfctl plan`. Only the
-    skeleton is kept (provider requirements, module sources, variable flags, tfvars key names),
-    never a value, so the cache holds nothing secret.
-    """
-    try:
-        stat = path.stat()
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
-    resolved = str(path.resolve())
-    key = [resolved, stat.st_size, stat.st_mtime_ns, _SKELETON_FORMAT]
-    digest = hashlib.sha256(resolved.encode()).hexdigest()[:32]
-    cache = default_cache_dir(os.environ) / "hcl" / f"{digest}.json"
-    try:
-        cached = json.loads(cache.read_text(encoding="utf-8"))
-        if cached.get("key") == key and isinstance(cached.get("skeleton"), dict):
-            skeleton: dict[str, Any] = cached["skeleton"]
-            return skeleton
-    except (OSError, ValueError):
-        pass
-    skeleton = _skeleton(_parse_hcl(path), tfvars=path.name.endswith(".tfvars"))
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_text(json.dumps({"key": key, "skeleton": skeleton}), encoding="utf-8")
-    except (OSError, TypeError, ValueError):
-        pass  # a cache that cannot be written only costs time
-    return skeleton
-
-
-def _skeleton(document: Mapping[str, Any], *, tfvars: bool) -> dict[str, Any]:
-    """What preflight needs of a parsed file, with every value that could be secret dropped."""
-    if tfvars:
-        return {str(name): None for name in document}
-    skeleton: dict[str, Any] = {}
-    terraform = [
-        {
-            "required_providers": block.get("required_providers", []),
-            **(
-                {"required_version": _unquote(block["required_version"])}
-                if isinstance(block.get("required_version"), str)
-                else {}
-            ),
-        }
-        for block in _blocks(document, "terraform")
-    ]
-    if terraform:
-        skeleton["terraform"] = terraform
-    variables = [
-        {
-            name: {
-                "sensitive": body.get("sensitive"),
-                **({"default": None} if "default" in body else {}),
-            }
-            for name, body in block.items()
-            if name != "__is_block__" and isinstance(body, dict)
-        }
-        for block in _blocks(document, "variable")
-    ]
-    if variables:
-        skeleton["variable"] = variables
-    modules = [
-        {
-            name: {"source": body.get("source"), "version": body.get("version")}
-            for name, body in block.items()
-            if name != "__is_block__" and isinstance(body, dict)
-        }
-        for block in _blocks(document, "module")
-    ]
-    if modules:
-        skeleton["module"] = modules
-    return skeleton
-
-
-def _parse_hcl(path: Path) -> dict[str, Any]:
-    import hcl2  # lazy: python-hcl2 (lark) is slow to import
-
-    try:
-        with path.open(encoding="utf-8") as handle:
-            document = hcl2.load(handle)
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
-    except Exception as exc:
-        # lark's message quotes source text, which may hold a value: report the position only
-        line = getattr(exc, "line", None)
-        where = f"line {line}" if isinstance(line, int) else "somewhere"
-        raise ConfigError(
-            f"cannot parse {path} ({type(exc).__name__} at {where})",
-            hint="run `terraform fmt` / `terraform validate` on it",
-        ) from None
-    return document if isinstance(document, dict) else {}
-
-
-def _tf_files(root: Path) -> list[Path]:
-    if not root.is_dir():
-        raise ConfigError(f"{root} is not a directory", hint="pass an environment's folder")
-    return sorted(root.glob("*.tf"))
-
-
-def _blocks(document: Mapping[str, Any], kind: str) -> Iterable[dict[str, Any]]:
-    for block in document.get(kind, []) or []:
-        if isinstance(block, dict):
-            yield block
-
-
-def _labelled(document: Mapping[str, Any], kind: str) -> Iterable[tuple[str, dict[str, Any]]]:
-    for block in _blocks(document, kind):
-        for label, body in block.items():
-            if label != "__is_block__" and isinstance(body, dict):
-                yield str(_unquote(label)), body
-
-
 def _normalise_source(source: str) -> str:
     source = source.strip().lower()
     return source.removeprefix(REGISTRY_PREFIX)
@@ -348,25 +221,11 @@ def _normalise_source(source: str) -> str:
 def required_versions(root: Path) -> list[tuple[str, str]]:
     """Every `required_version` of `root` and its local modules, as (constraint, file path)."""
     found: list[tuple[str, str]] = []
-    seen: set[Path] = set()
-    pending = [root.resolve()]
-    while pending:
-        directory = pending.pop()
-        if directory in seen:
-            continue
-        seen.add(directory)
-        for path in _tf_files(directory):
-            document = _load_hcl(path)
-            for terraform in _blocks(document, "terraform"):
-                constraint = terraform.get("required_version")
-                if isinstance(constraint, str) and constraint.strip():
-                    found.append((constraint, str(path)))
-            for _name, module in _labelled(document, "module"):
-                source = _unquote(module.get("source"))
-                if isinstance(source, str) and source.startswith(("./", "../")):
-                    target = (directory / source).resolve()
-                    if target.is_dir():
-                        pending.append(target)
+    for _directory, path, document in hcl.walk_modules(root):
+        for terraform in hcl.blocks(document, "terraform"):
+            constraint = terraform.get("required_version")
+            if isinstance(constraint, str) and constraint.strip():
+                found.append((constraint, str(path)))
     return found
 
 
@@ -374,42 +233,28 @@ def required_providers(root: Path) -> set[str]:
     """Lower-cased provider sources ("clickhouse/clickhouse") required by `root` and its local
     modules. An entry without `source` means "hashicorp/<name>", as terraform reads it."""
     found: set[str] = set()
-    seen: set[Path] = set()
-    pending = [root.resolve()]
-    while pending:
-        directory = pending.pop()
-        if directory in seen:
-            continue
-        seen.add(directory)
-        for path in _tf_files(directory):
-            document = _load_hcl(path)
-            for terraform in _blocks(document, "terraform"):
-                for providers in terraform.get("required_providers", []) or []:
-                    if not isinstance(providers, dict):
+    for _directory, _path, document in hcl.walk_modules(root):
+        for terraform in hcl.blocks(document, "terraform"):
+            for providers in terraform.get("required_providers", []) or []:
+                if not isinstance(providers, dict):
+                    continue
+                for local_name, requirement in providers.items():
+                    if local_name == "__is_block__":
                         continue
-                    for local_name, requirement in providers.items():
-                        if local_name == "__is_block__":
-                            continue
-                        source = None
-                        if isinstance(requirement, dict):
-                            source = _unquote(requirement.get("source"))
-                        if not isinstance(source, str) or not source:
-                            source = f"hashicorp/{local_name}"
-                        found.add(_normalise_source(source))
-            for _name, module in _labelled(document, "module"):
-                source = _unquote(module.get("source"))
-                if isinstance(source, str) and source.startswith(("./", "../")):
-                    target = (directory / source).resolve()
-                    if target.is_dir():
-                        pending.append(target)
+                    source = None
+                    if isinstance(requirement, dict):
+                        source = hcl.unquote(requirement.get("source"))
+                    if not isinstance(source, str) or not source:
+                        source = f"hashicorp/{local_name}"
+                    found.add(_normalise_source(source))
     return found
 
 
 def variables(root: Path) -> list[VariableSpec]:
     """Every variable declared in `root` (not in its modules), in name order."""
     specs: dict[str, VariableSpec] = {}
-    for path in _tf_files(root):
-        for name, body in _labelled(_load_hcl(path), "variable"):
+    for path in hcl.tf_files(root):
+        for name, body in hcl.labelled(hcl.load(path), "variable"):
             specs[name] = VariableSpec(
                 name=name,
                 sensitive=body.get("sensitive") is True,
@@ -428,7 +273,7 @@ def _tfvars_names(root: Path) -> set[str]:
     names: set[str] = set()
     for path in [root / "terraform.tfvars", *sorted(root.glob("*.auto.tfvars"))]:
         if path.is_file():
-            names |= {str(_unquote(key)) for key in _load_hcl(path)}
+            names |= {str(hcl.unquote(key)) for key in hcl.load(path)}
     for path in [root / "terraform.tfvars.json", *sorted(root.glob("*.auto.tfvars.json"))]:
         if path.is_file():
             try:

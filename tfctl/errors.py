@@ -95,7 +95,7 @@ class TerraformCommandError(TfctlError):
         summary: str | None = None,
     ) -> None:
         self.argv = list(argv)
-        self.kind = "fatal"  # set by retry.classify_failure: transient, locked or fatal
+        self.kind = "fatal"  # set by failures.classify_failure: transient, locked or fatal
         self.returncode = returncode
         self.stdout = stdout
         self.stderr = stderr

@@ -22,38 +22,25 @@ BACKEND = "backend settings"
 def init_requirements(root: Path) -> dict[str, dict[str, Any]]:
     """Provider requirements and module calls of `root` and of the local modules it calls,
     keyed by "<folder relative to root>:<name>"."""
-    from tfctl.credentials import _blocks, _labelled, _load_hcl, _tf_files, _unquote
+    from tfctl import hcl
 
     providers: dict[str, Any] = {}
     modules: dict[str, Any] = {}
     start = root.resolve()
-    seen: set[Path] = set()
-    pending = [start]
-    while pending:
-        directory = pending.pop()
-        if directory in seen:
-            continue
-        seen.add(directory)
+    for directory, _path, document in hcl.walk_modules(start):
         where = os.path.relpath(directory, start)
-        for path in _tf_files(directory):
-            document = _load_hcl(path)
-            for terraform in _blocks(document, "terraform"):
-                for block in terraform.get("required_providers", []) or []:
-                    if not isinstance(block, dict):
-                        continue
-                    for name, requirement in block.items():
-                        if name != "__is_block__":
-                            providers[f"{where}:{name}"] = _plain(requirement, _unquote)
-            for name, module in _labelled(document, "module"):
-                source = _unquote(module.get("source"))
-                modules[f"{where}:{name}"] = {
-                    "source": source,
-                    "version": _unquote(module.get("version")),
-                }
-                if isinstance(source, str) and source.startswith(("./", "../")):
-                    target = (directory / source).resolve()
-                    if target.is_dir():
-                        pending.append(target)
+        for terraform in hcl.blocks(document, "terraform"):
+            for block in terraform.get("required_providers", []) or []:
+                if not isinstance(block, dict):
+                    continue
+                for name, requirement in block.items():
+                    if name != "__is_block__":
+                        providers[f"{where}:{name}"] = _plain(requirement, hcl.unquote)
+        for name, module in hcl.labelled(document, "module"):
+            modules[f"{where}:{name}"] = {
+                "source": hcl.unquote(module.get("source")),
+                "version": hcl.unquote(module.get("version")),
+            }
     return {PROVIDERS: providers, MODULES: modules}
 
 

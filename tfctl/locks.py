@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from tfctl.errors import BackendError, ConfigError
+from tfctl.backend.aws import aws_call
+from tfctl.errors import ConfigError
 
 if TYPE_CHECKING:
     from tfctl.protocols import EnvironmentContext, ProjectContext
@@ -55,57 +55,16 @@ class LockInfo:
 
 
 def aws_client(project: ProjectContext, service: str) -> Any:
-    """A boto3 client for the backend (S3 or DynamoDB) with the project's endpoint and region.
-
-    botocore's own retries are off: calls go through tfctl.retry's AWS policy (`aws_call`).
-    """
-    import boto3
-    from botocore.config import Config
-
+    """A boto3 client for the project's backend (S3 or DynamoDB): its region, its credentials
+    and endpoint from the project's environment (tfctl.backend.aws.backend_client)."""
+    from tfctl.backend.aws import backend_client
     from tfctl.backend.render import endpoint_from_environment
 
     environ = project.environ
-    session = boto3.Session(
-        aws_access_key_id=environ.get("AWS_ACCESS_KEY_ID") or None,
-        aws_secret_access_key=environ.get("AWS_SECRET_ACCESS_KEY") or None,
-        aws_session_token=environ.get("AWS_SESSION_TOKEN") or None,
-        region_name=project.settings.region,
-    )
     endpoint = endpoint_from_environment(environ, service.upper())
-    config = Config(
-        retries={"total_max_attempts": 1, "mode": "standard"},
-        connect_timeout=5,
-        read_timeout=30,
-        user_agent_extra="tfctl",
-        s3={"addressing_style": "path"} if endpoint else None,
+    return backend_client(
+        service, region=project.settings.region, environ=environ, endpoint=endpoint
     )
-    return session.client(service, endpoint_url=endpoint, config=config)  # type: ignore[call-overload]
-
-
-def aws_call(
-    operation: str, resource: str, func: Callable[[], T], *, passthrough: Collection[str] = ()
-) -> T:
-    """One AWS request under the AWS_API retry policy; failures become one-line tfctl errors,
-    except error codes in `passthrough`, re-raised unchanged for the caller.
-
-    A missing bucket or table says to run `tfctl bootstrap`.
-    """
-    from tfctl.backend.aws import translate_aws_error
-    from tfctl.retry import AWS_API, aws_error_code, is_transient_aws_error
-
-    try:
-        return AWS_API.call(is_transient_aws_error, func)
-    except Exception as exc:
-        code = aws_error_code(exc)
-        if code is not None and code in passthrough:
-            raise
-        if code in {"NoSuchBucket", "ResourceNotFoundException"}:
-            raise BackendError(
-                f"{resource} does not exist ({code})",
-                hint="run tfctl bootstrap to create the state bucket and lock table",
-            ) from None
-        service = "dynamodb" if resource.startswith("lock table") else "s3"
-        raise translate_aws_error(exc, service, operation, resource) from None
 
 
 def environment_of(path: str, bucket: str) -> str | None:

@@ -20,8 +20,7 @@ from tfctl import process
 from tfctl.errors import ConfigError, Interrupted, TfctlError
 
 if TYPE_CHECKING:
-    from tfctl.environment import Environment
-    from tfctl.project import Project
+    from tfctl.project import Environment, Project
     from tfctl.results import PlanResult
 
 LineSink = Callable[[str], None]

@@ -1,9 +1,9 @@
 """What the lower core modules read of a Project and an Environment.
 
-The environment uses safety, state and locks, and the project builds environments; typing those
-lower modules against these protocols instead of the classes keeps every import pointing down (no
-cycles, type-only ones included). tfctl.project.Project and tfctl.environment.Environment satisfy
-them structurally; nothing here is instantiated.
+State and locks work on an environment that the project module defines above them; typing them
+against these protocols instead of the classes keeps every import pointing down (no cycles,
+type-only ones included). tfctl.project.Project and tfctl.project.Environment satisfy them
+structurally; nothing here is instantiated.
 """
 
 from __future__ import annotations

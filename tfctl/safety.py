@@ -32,10 +32,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tfctl.errors import ConfigError, PlanRefusedError
+from tfctl.paths import config_dir
 from tfctl.results import PlanResult, ResourceChange
 
 if TYPE_CHECKING:
-    from tfctl.protocols import EnvironmentContext
+    from tfctl.backend.render import RenderedBackend
+    from tfctl.masking import Masker
     from tfctl.settings import Settings
 
 METADATA_SUFFIX = ".tfctl.json"
@@ -243,13 +245,12 @@ def local_module_dirs(folder: Path) -> list[Path]:
     return sorted(seen)
 
 
-def content_parts(env: EnvironmentContext) -> dict[str, str]:
-    """Hashes of what a plan depends on: config, modules, tfvars and backend settings."""
+def content_parts(folder: Path, root: Path, backend: RenderedBackend) -> dict[str, str]:
+    """Hashes of what a plan of the root module in `folder` (in the project at `root`) depends
+    on: config, modules, tfvars and backend settings."""
     from tfctl.backend.render import backend_fingerprint
 
-    folder = env.path
     modules = local_module_dirs(folder)
-    root = env.project.root
     return {
         "configuration": _digest_files(folder, _config_files(folder)),
         "modules": _digest_files(
@@ -259,7 +260,7 @@ def content_parts(env: EnvironmentContext) -> dict[str, str]:
             folder,
             [p for p in folder.iterdir() if p.is_file() and p.name.endswith(_TFVARS_SUFFIXES)],
         ),
-        "backend settings": backend_fingerprint(env.rendered_backend()),
+        "backend settings": backend_fingerprint(backend),
     }
 
 
@@ -279,14 +280,6 @@ _KEY_BYTES = 32
 def metadata_path(plan_file: Path) -> Path:
     """Where the metadata of `plan_file` lives: beside it, `<name>.tfctl.json`."""
     return plan_file.with_name(plan_file.name + METADATA_SUFFIX)
-
-
-def config_dir(environ: Mapping[str, str]) -> Path:
-    """tfctl's per-user folder: $XDG_CONFIG_HOME/tfctl, else ~/.config/tfctl (outside any repo)."""
-    base = environ.get("XDG_CONFIG_HOME") or os.path.join(
-        environ.get("HOME") or str(Path.home()), ".config"
-    )
-    return Path(base) / "tfctl"
 
 
 def _private_dir(environ: Mapping[str, str]) -> Path:
@@ -483,51 +476,55 @@ def read_plan_metadata(plan_file: Path, *, environ: Mapping[str, str]) -> PlanMe
         raise PlanRefusedError(f"{path.name} is unreadable or corrupt", hint=again) from None
 
 
-def summarize_saved_plan(env: EnvironmentContext, plan_file: Path, *, destroy: bool) -> PlanResult:
-    """What the plan file itself will do, from `terraform show -json PLAN` (masked).
+def summarize_saved_plan(
+    environment: str, plan_file: Path, raw: Mapping[str, Any], masker: Masker, *, destroy: bool
+) -> PlanResult:
+    """What the plan file itself will do, from `raw` = `terraform show -json PLAN` (unmasked; the
+    result is masked).
 
     The guards judge this, never a summary written beside the plan: that one could be edited.
     """
     from tfctl.plan_diff import diff_plan
 
-    raw = env.terraform().show_plan(plan_file)
-    document = env.project.masker.mask_json(raw)
+    document = masker.mask_json(raw)
     try:
         result = PlanResult.from_plan_document(
-            env.name, document, plan_file=plan_file, destroy=destroy
+            environment, document, plan_file=plan_file, destroy=destroy
         )
         # the same read gives the attribute changes; compared unmasked, shown masked
-        diff = diff_plan(raw, mask=env.project.masker.mask)
+        diff = diff_plan(raw, mask=masker.mask)
         return result.with_attributes(diff.resources, diff.outputs)
     except (ValueError, TypeError, AttributeError):
         raise PlanRefusedError(
             f"{plan_file.name} is not a terraform plan terraform can read",
-            hint=f"plan again: tfctl plan {env.name} --out FILE",
+            hint=f"plan again: tfctl plan {environment} --out FILE",
         ) from None
 
 
 def check_saved_plan(
-    env: EnvironmentContext,
+    environment: str,
     plan_file: Path,
     *,
+    environ: Mapping[str, str],
+    parts: Callable[[], Mapping[str, str]],
+    max_age_minutes: int,
     destroy: bool = False,
     now: float | None = None,
-    max_age_minutes: int | None = None,
 ) -> PlanMetadata:
-    """Accept a saved plan for `env`, or refuse it (PlanRefusedError) when it was made for another
-    environment, is of the wrong kind, was replaced, is too old, or the configuration, modules,
-    tfvars or backend settings changed since, or its signed metadata was altered. Returns the
+    """Accept a saved plan for `environment`, or refuse it (PlanRefusedError) when it was made
+    for another environment, is of the wrong kind, was replaced, is older than
+    `max_age_minutes`, or the configuration, modules, tfvars or backend settings changed since
+    (`parts` computes their content_parts now), or its signed metadata was altered. Returns the
     metadata; what the plan does comes from summarize_saved_plan (the plan file itself)."""
-    environ = env.project.environ
     meta = read_plan_metadata(plan_file, environ=environ)
-    again = f"plan again: tfctl plan {env.name}{' --destroy' if destroy else ''} --out FILE"
+    again = f"plan again: tfctl plan {environment}{' --destroy' if destroy else ''} --out FILE"
     if meta.used is not None:
         raise PlanRefusedError(f"{plan_file.name} was already applied at {meta.used}", hint=again)
     if meta.plan_sha256 in _used_plans(environ):
         raise PlanRefusedError(f"{plan_file.name} was already applied", hint=again)
-    if meta.environment != env.name:
+    if meta.environment != environment:
         raise PlanRefusedError(
-            f"{plan_file.name} was made for {meta.environment}, not {env.name}", hint=again
+            f"{plan_file.name} was made for {meta.environment}, not {environment}", hint=again
         )
     if meta.destroy != destroy:
         kind, use = (
@@ -535,13 +532,11 @@ def check_saved_plan(
         )
         raise PlanRefusedError(
             f"{plan_file.name} is {kind}",
-            hint=f"use tfctl {use} {env.name} --plan FILE, or {again}",
+            hint=f"use tfctl {use} {environment} --plan FILE, or {again}",
         )
     if _file_digest(plan_file) != meta.plan_sha256:
         raise PlanRefusedError(f"{plan_file.name} changed after tfctl saved it", hint=again)
-    limit = (
-        env.project.settings.plan_max_age_minutes if max_age_minutes is None else max_age_minutes
-    )
+    limit = max_age_minutes
     age = (time.time() if now is None else now) - meta.created
     if age > limit * 60:
         raise PlanRefusedError(
@@ -550,11 +545,11 @@ def check_saved_plan(
         )
     if age < -CLOCK_SKEW_SECONDS:
         raise PlanRefusedError(f"{plan_file.name} is dated in the future", hint=again)
-    parts = content_parts(env)
-    if content_hash(parts) != meta.content_hash:
-        changed = [name for name, value in parts.items() if meta.parts.get(name) != value]
+    now_parts = parts()
+    if content_hash(now_parts) != meta.content_hash:
+        changed = [name for name, value in now_parts.items() if meta.parts.get(name) != value]
         raise PlanRefusedError(
-            f"the {', '.join(changed) or 'configuration'} of {env.name} changed "
+            f"the {', '.join(changed) or 'configuration'} of {environment} changed "
             f"since {plan_file.name} was made",
             hint=again,
         )

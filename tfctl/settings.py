@@ -13,14 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from tfctl.errors import ConfigError
+from tfctl.paths import default_cache_dir
 
 CONFIG_FILE = "tfctl.toml"
-
-
-def default_cache_dir(environ: Mapping[str, str]) -> Path:
-    """tfctl's cache folder: $XDG_CACHE_HOME/tfctl, else ~/.cache/tfctl."""
-    base = environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "tfctl"
 
 
 @dataclass(frozen=True)

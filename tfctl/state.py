@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from tfctl.backend.aws import aws_call
 from tfctl.errors import BackendError, ConfigError, PlanRefusedError, StateLockError
-from tfctl.locks import DIGEST_SUFFIX, aws_call, aws_client
+from tfctl.locks import DIGEST_SUFFIX, aws_client
 
 if TYPE_CHECKING:
     from tfctl.protocols import EnvironmentContext
@@ -336,80 +337,3 @@ def restore(
         serial=int(state["serial"]),
         lineage=str(state["lineage"]),
     )
-
-
-def _at_path(value: Any, path: Any) -> Any:
-    """The value at one of terraform's `sensitive_attributes` paths (get_attr / index steps)."""
-    for step in path if isinstance(path, list) else ():
-        if not isinstance(step, dict):
-            return None
-        key = step.get("value")
-        if isinstance(key, dict):  # index steps: {"value": 0, "type": "number"}
-            key = key.get("value")
-        if isinstance(value, dict) and isinstance(key, str):
-            value = value.get(key)
-        elif isinstance(value, list) and isinstance(key, int | float) and 0 <= key < len(value):
-            value = value[int(key)]
-        else:
-            return None
-    return value
-
-
-def state_secrets(state: dict[str, Any]) -> list[Any]:
-    """The values a terraform state marks sensitive: sensitive outputs and the sensitive
-    attributes of every resource instance (provider-generated passwords included)."""
-    found: list[Any] = []
-    for output in (state.get("outputs") or {}).values():
-        if isinstance(output, dict) and output.get("sensitive"):
-            found.append(output.get("value"))
-    for resource in state.get("resources") or ():
-        for instance in resource.get("instances") or () if isinstance(resource, dict) else ():
-            if not isinstance(instance, dict):
-                continue
-            attributes = instance.get("attributes") or {}
-            for path in instance.get("sensitive_attributes") or ():
-                found.append(_at_path(attributes, path))
-    return [value for value in found if value is not None]
-
-
-def _fetch_state(env: EnvironmentContext) -> bytes:
-    """The state object: one signed GET when that covers the settings (milliseconds), else
-    boto3 (about 0.2 s of CPU for its imports and the S3 model)."""
-    from tfctl.backend.fetch import fetch_object
-    from tfctl.backend.render import endpoint_from_environment
-
-    settings = env.project.settings
-    environ = env.project.environ
-    body = fetch_object(
-        settings.state_bucket,
-        env.state_key,
-        region=settings.region,
-        environ=environ,
-        endpoint=endpoint_from_environment(environ, "S3"),
-    )
-    if body is None:
-        s3 = aws_client(env.project, "s3")
-        body = s3.get_object(Bucket=settings.state_bucket, Key=env.state_key)["Body"].read()
-    return bytes(body)
-
-
-def register_state_secrets(env: EnvironmentContext) -> int:
-    """Register the sensitive values of `env`'s current state with the masker, before terraform
-    prints anything (a fresh process otherwise learns provider-generated secrets only when it
-    reads outputs). Best effort: a state that cannot be read registers nothing."""
-    import logging
-
-    log = logging.getLogger(__name__)
-    try:
-        body = _fetch_state(env)
-        state = json.loads(body)
-    except Exception as exc:  # no state yet, no access, not JSON: terraform will say so itself
-        log.debug("state secrets not read: %s", type(exc).__name__)
-        return 0
-    if not isinstance(state, dict):
-        return 0
-    masker = env.project.masker
-    count = 0
-    for value in state_secrets(state):
-        count += masker.register_tree(value, quiet=True)
-    return count

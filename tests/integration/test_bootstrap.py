@@ -14,7 +14,7 @@ from typing import Any, Protocol
 import boto3
 import pytest
 
-from tfctl.backend import BootstrapReport, bootstrap, is_mutating
+from tfctl.backend import BootstrapReport, bootstrap, is_mutating, raise_if_drifted
 from tfctl.backend.bucket import LIFECYCLE_RULE_ID, TLS_STATEMENT_SID
 from tfctl.errors import BackendError, ConfigError, CredentialsError, DriftDetected
 
@@ -251,7 +251,7 @@ def test_check_reports_drift_and_changes_nothing(
     assert log.mutating == []
     assert s3.get_bucket_versioning(Bucket=names.bucket)["Status"] == "Suspended"
     with pytest.raises(DriftDetected, match="drift in 4 settings") as caught:
-        report.raise_if_drifted()
+        raise_if_drifted(report)
     assert caught.value.exit_code == 2
 
 

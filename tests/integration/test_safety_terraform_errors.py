@@ -19,8 +19,7 @@ import pytest
 from tests.conftest import FixtureProject, MotoServer, free_port, make_fixture_project
 from tests.harness import start_moto
 from tfctl.errors import StateLockError, TerraformCommandError
-from tfctl.project import Project
-from tfctl.retry import (
+from tfctl.failures import (
     FATAL,
     LOCKED,
     STALE_PLAN,
@@ -31,6 +30,7 @@ from tfctl.retry import (
     parse_lock_info,
     should_retry_terraform,
 )
+from tfctl.project import Project
 
 pytestmark = pytest.mark.integration
 

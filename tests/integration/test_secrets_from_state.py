@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import FixtureProject
 from tfctl.project import Project
-from tfctl.state import state_secrets
+from tfctl.state_secrets import state_secrets
 
 pytestmark = pytest.mark.integration
 

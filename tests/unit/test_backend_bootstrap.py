@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from tfctl.backend import validate_bucket_name, validate_region
 from tfctl.backend.aws import iam_action, translate_aws_error
 from tfctl.backend.bucket import (
     TLS_STATEMENT_SID,
@@ -13,7 +14,6 @@ from tfctl.backend.bucket import (
     merge_tls_only_statement,
     tls_only_statement,
 )
-from tfctl.backend.names import validate_bucket_name, validate_region
 from tfctl.backend.report import is_mutating
 from tfctl.errors import BackendError, ConfigError, CredentialsError
 from tfctl.retry import aws_retry_predicate, is_transient_aws_error

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tfctl import __version__
-from tfctl.cli import app
+from tfctl.__main__ import app
 
 runner = CliRunner()
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from tfctl import cli
+from tfctl.__main__ import app
 from tfctl.cli import common
 from tfctl.errors import PlanRefusedError
 from tfctl.results import PlanResult, ResourceChange
@@ -153,7 +153,7 @@ def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     ],
 )
 def test_cli_refuses_protected_recovery_before_any_call(root: Path, argv: list[str]) -> None:
-    result = runner.invoke(cli.app, argv)
+    result = runner.invoke(app, argv)
     assert result.exit_code == 1, result.output
     errors = [line for line in result.output.splitlines() if line.startswith("error:")]
     assert len(errors) == 1
@@ -162,7 +162,7 @@ def test_cli_refuses_protected_recovery_before_any_call(root: Path, argv: list[s
 
 def test_cli_warns_when_prod_lost_its_protection(root: Path) -> None:
     result = runner.invoke(
-        cli.app,
+        app,
         ["state", "restore", "prod", "v1"],
         env={"TFCTL_PROTECTED_ENVIRONMENTS": "staging"},
     )
@@ -170,7 +170,7 @@ def test_cli_warns_when_prod_lost_its_protection(root: Path) -> None:
     warnings = [line for line in result.output.splitlines() if line.startswith("warning:")]
     assert len(warnings) == 1 and "prod is NOT protected" in warnings[0]
     (root / "tfctl.toml").write_text("[tfctl]\nprotected_environments = []\n")
-    result = runner.invoke(cli.app, ["apply", "prod", "--auto-approve"])
+    result = runner.invoke(app, ["apply", "prod", "--auto-approve"])
     assert "warning: prod is NOT protected: protected_environments from tfctl.toml" in (
         result.output
     )

@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from tfctl.masking import Masker
+from tfctl.masking import MASK, Masker
 from tfctl.plan_diff import (
     ADD,
+    MASKED,
     REMOVE,
     SENSITIVE,
     UNKNOWN,
@@ -258,3 +259,18 @@ def test_render_path() -> None:
     assert render_path(["ip_access", 0, "source"]) == "ip_access[0].source"
     assert render_path(["tags", "team"], map_keys=[1]) == 'tags["team"]'
     assert render_path(["a", "b.c"]) == 'a["b.c"]'
+
+
+def test_the_marker_of_an_already_masked_value_is_the_maskers() -> None:
+    assert MASKED == MASK
+    document = {
+        "resource_changes": [
+            {
+                "address": "a.b",
+                "mode": "managed",
+                "change": {"actions": ["update"], "before": {"v": "x"}, "after": {"v": MASK}},
+            }
+        ]
+    }
+    (change,) = resource_diffs(document)["a.b"].attributes
+    assert change.after is SENSITIVE

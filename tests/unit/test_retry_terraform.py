@@ -10,7 +10,7 @@ import logging
 import pytest
 
 from tfctl.errors import Interrupted, StateLockError, TerraformCommandError
-from tfctl.retry import (
+from tfctl.failures import (
     FATAL,
     STALE_PLAN,
     TRANSIENT,

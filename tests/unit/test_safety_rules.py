@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tfctl import safety
+from tfctl import paths, safety
 from tfctl.errors import ConfigError, PlanRefusedError
 from tfctl.results import PlanResult, ResourceChange
 from tfctl.safety import Approval, approval_mode
@@ -166,7 +166,7 @@ class FakeProject:
 
 @dataclass
 class FakeEnvironment:
-    """What safety needs of an Environment; the backend settings are a plain dict here."""
+    """An Environment as far as safety's checks go; the backend settings are a plain dict here."""
 
     project: FakeProject
     name: str
@@ -175,6 +175,29 @@ class FakeEnvironment:
 
     def rendered_backend(self) -> dict[str, Any]:
         return self.backend
+
+    # the values Environment passes to safety's checks, from the same places
+    def plan_content_parts(self) -> dict[str, str]:
+        backend: Any = self.rendered_backend()
+        return safety.content_parts(self.path, self.project.root, backend)
+
+    def check_saved_plan(
+        self, plan_file: Path, *, max_age_minutes: int | None = None, **kwargs: Any
+    ) -> safety.PlanMetadata:
+        limit = self.project.settings.plan_max_age_minutes
+        return safety.check_saved_plan(
+            self.name,
+            plan_file,
+            environ=self.project.environ,
+            parts=self.plan_content_parts,
+            max_age_minutes=limit if max_age_minutes is None else max_age_minutes,
+            **kwargs,
+        )
+
+    def summarize_saved_plan(self, plan_file: Path, *, destroy: bool) -> PlanResult:
+        raw = self.terraform().show_plan(plan_file)  # type: ignore[attr-defined]
+        masker: Any = self.project.masker  # type: ignore[attr-defined]
+        return safety.summarize_saved_plan(self.name, plan_file, raw, masker, destroy=destroy)
 
 
 @pytest.fixture
@@ -211,14 +234,14 @@ def saved(env: Any, tmp_path: Path, *, destroy: bool = False, created: float | N
         destroy=destroy,
     )
     safety.write_plan_metadata(
-        plan, safety.content_parts(env), environ=env.project.environ, created=created
+        plan, env.plan_content_parts(), environ=env.project.environ, created=created
     )
     return plan_file
 
 
 def refused(env: Any, plan_file: Path, **kwargs: Any) -> str:
     with pytest.raises(PlanRefusedError) as caught:
-        safety.check_saved_plan(env, plan_file, **kwargs)
+        env.check_saved_plan(plan_file, **kwargs)
     return str(caught.value)
 
 
@@ -234,7 +257,7 @@ def test_a_fresh_plan_of_the_same_environment_is_accepted(
     plan_file = saved(dev, tmp_path)
     meta_file = Path(f"{plan_file}.tfctl.json")
     assert oct(meta_file.stat().st_mode & 0o777) == "0o600"
-    meta = safety.check_saved_plan(dev, plan_file)
+    meta = dev.check_saved_plan(plan_file)
     assert meta.environment == "dev" and not meta.destroy and meta.used is None
     document = json.loads(meta_file.read_text())
     assert document["environment"] == "dev"
@@ -274,7 +297,7 @@ def test_unrelated_files_do_not_make_a_plan_stale(tree: FakeProject, tmp_path: P
     plan_file = saved(dev, tmp_path)
     (dev.path / "README.md").write_text("notes\n")
     (tree.root / "terraform" / "environments" / "prod" / "main.tf").write_text("# prod edit\n")
-    safety.check_saved_plan(dev, plan_file)
+    dev.check_saved_plan(plan_file)
 
 
 def test_changed_backend_settings_are_refused(tree: FakeProject, tmp_path: Path) -> None:
@@ -289,7 +312,7 @@ def test_age_limits(tree: FakeProject, tmp_path: Path) -> None:
     created = time.time() - 61 * 60
     plan_file = saved(dev, tmp_path, created=created)
     assert "dev.tfplan is stale: made 61 minutes ago, the limit is 60" in refused(dev, plan_file)
-    safety.check_saved_plan(dev, plan_file, max_age_minutes=90)
+    dev.check_saved_plan(plan_file, max_age_minutes=90)
     future = saved(dev, tmp_path, created=time.time() + 3600)
     assert "dated in the future" in refused(dev, future)
 
@@ -312,7 +335,7 @@ def test_plan_kind_must_match_the_command(tree: FakeProject, tmp_path: Path) -> 
     dev = env_of(tree, "dev")
     destroy_plan = saved(dev, tmp_path, destroy=True)
     assert "dev.tfplan is a destroy plan" in refused(dev, destroy_plan)
-    assert safety.check_saved_plan(dev, destroy_plan, destroy=True).destroy
+    assert dev.check_saved_plan(destroy_plan, destroy=True).destroy
 
 
 def test_missing_or_corrupt_metadata(tree: FakeProject, tmp_path: Path) -> None:
@@ -325,7 +348,7 @@ def test_missing_or_corrupt_metadata(tree: FakeProject, tmp_path: Path) -> None:
     Path(f"{bare}.tfctl.json").write_text('{"format": 2}')
     assert "bare.tfplan.tfctl.json was altered" in refused(dev, bare)
     with pytest.raises(ConfigError, match="does not exist"):
-        safety.check_saved_plan(dev, tmp_path / "missing.tfplan")
+        dev.check_saved_plan(tmp_path / "missing.tfplan")
 
 
 # -- signed metadata: editing it fails closed -------------------------------------------------
@@ -394,10 +417,10 @@ def test_the_key_is_private_and_outside_the_repository(tree: FakeProject, tmp_pa
     assert oct(key_file.parent.stat().st_mode & 0o777) == "0o700"
     assert not any(tree.root.rglob("plan-key"))
     # without XDG_CONFIG_HOME it is ~/.config/tfctl
-    assert safety.config_dir({"HOME": "/home/u"}) == Path("/home/u/.config/tfctl")
+    assert paths.config_dir({"HOME": "/home/u"}) == Path("/home/u/.config/tfctl")
     key_file.chmod(0o644)
     with pytest.raises(ConfigError, match="readable or writable by others"):
-        safety.check_saved_plan(dev, tmp_path / "dev.tfplan")
+        dev.check_saved_plan(tmp_path / "dev.tfplan")
 
 
 # -- what a saved plan does comes from the plan file --------------------------------------------
@@ -463,11 +486,11 @@ def test_the_guard_judges_the_plan_file_not_the_metadata(tree: FakeProject, tmp_
     plan_file = saved(prod, tmp_path, destroy=True)
     tree.masker = Masker(github_actions=False)  # type: ignore[attr-defined]
     prod.terraform = lambda: FakeTerraform(SHOW_JSON)
-    safety.check_saved_plan(prod, plan_file, destroy=True)
-    plan = safety.summarize_saved_plan(prod, plan_file, destroy=True)
+    prod.check_saved_plan(plan_file, destroy=True)
+    plan = prod.summarize_saved_plan(plan_file, destroy=True)
     with pytest.raises(PlanRefusedError) as caught:
         safety.check_destructive_changes("prod", plan, protected=True, stateful_types=STATEFUL)
     assert f"delete {WAREHOUSE}" in str(caught.value) and f"replace {CACHE}" in str(caught.value)
     prod.terraform = lambda: FakeTerraform({"nothing": "here"})
     with pytest.raises(PlanRefusedError, match="not a terraform plan"):
-        safety.summarize_saved_plan(prod, plan_file, destroy=True)
+        prod.summarize_saved_plan(plan_file, destroy=True)

@@ -162,9 +162,9 @@ def test_the_launcher_finds_the_library_without_importing_it(tmp_path: Path) -> 
 
 def test_tfctl_never_loads_the_library_into_its_own_process() -> None:
     # Loaded here, Go's signal handlers would make tfctl deaf to Ctrl-C and SIGTERM.
-    import tfctl.cli
+    import tfctl.__main__
     import tfctl.doctor
-    import tfctl.environment  # noqa: F401
+    import tfctl.project  # noqa: F401
 
     if bundled_terraform({"PATH": ""}) is not None:
         assert locate_terraform("bundled", {"PATH": ""}).bundled
@@ -197,8 +197,8 @@ def test_the_sandbox_prefers_the_bundled_terraform_unless_one_is_named(tmp_path:
 
 
 def test_a_plan_from_another_release_is_named_in_one_line() -> None:
+    from tfctl.failures import classify_failure
     from tfctl.process import CompletedRun
-    from tfctl.retry import classify_failure
 
     stderr = (
         "\nError: Couldn't show local plan\n\nPlan read error: plan file was created by Terraform"

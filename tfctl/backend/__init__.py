@@ -7,7 +7,7 @@ runs at once both succeed. `render_backend_config()` and its helpers give `terra
 `-backend-config` settings for the detected Terraform version.
 
 This module is the package's face; render.py (settings per Terraform version), names.py
-(validation), report.py (the report's rows), aws.py (call plumbing), fetch.py (one signed S3 GET),
+(naming rules), report.py (the report's rows), aws.py (call plumbing), fetch.py (one signed S3 GET),
 bucket.py and table.py (convergence) are its parts. Core modules below the CLI import the leaves
 they need (render, names, report, aws, fetch) so as not to load the bootstrap machinery; bucket.py
 and table.py are private to the package.
@@ -16,20 +16,14 @@ and table.py are private to the package.
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Mapping
 from typing import Any
 
 from tfctl.backend.aws import BootstrapContext, clients, translate_aws_error
 from tfctl.backend.bucket import converge_bucket
-from tfctl.backend.names import (
-    bucket_name_problem,
-    table_name_problem,
-    validate_bucket_name,
-    validate_region,
-    validate_table_name,
-    validate_tags,
-)
+from tfctl.backend.names import bucket_name_problem, known_regions, table_name_problem
 from tfctl.backend.render import (
     BackendConfig,
     RenderedBackend,
@@ -42,7 +36,7 @@ from tfctl.backend.render import (
 )
 from tfctl.backend.report import STATUSES, BootstrapReport, SettingResult, Status, is_mutating
 from tfctl.backend.table import converge_table
-from tfctl.errors import ConfigError
+from tfctl.errors import ConfigError, DriftDetected
 
 __all__ = [
     "STATUSES",
@@ -58,6 +52,7 @@ __all__ = [
     "bucket_name_problem",
     "endpoint_from_environment",
     "is_mutating",
+    "raise_if_drifted",
     "render_backend_config",
     "render_backend_file",
     "table_name_problem",
@@ -134,3 +129,72 @@ def bootstrap(
         api_calls=tuple(ctx.calls),
         elapsed_seconds=time.monotonic() - started,
     )
+
+
+def raise_if_drifted(report: BootstrapReport) -> None:
+    """Raise DriftDetected (exit code 2) naming every setting a check=True bootstrap found
+    differing; nothing when the backend is as it should be."""
+    drift = report.drifted_settings
+    if drift:
+        raise DriftDetected(
+            f"backend drift in {len(drift)} settings: {', '.join(drift)}",
+            hint="run `tfctl bootstrap` without --check to repair",
+        )
+
+
+_REGION_SHAPE = re.compile(r"^[a-z]{2,4}(-[a-z0-9]+)+-\d+$")
+
+
+def validate_bucket_name(name: str) -> str:
+    """Check `name` against S3's general-purpose bucket naming rules; return it unchanged."""
+    rule = bucket_name_problem(name)
+    if rule:
+        raise ConfigError(
+            f"invalid S3 bucket name {name!r}: {rule}",
+            hint="pick a name of 3-63 lowercase letters, digits, hyphens or dots",
+        )
+    return name
+
+
+def validate_table_name(name: str) -> str:
+    """Check `name` against DynamoDB's table naming rules; return it unchanged."""
+    if table_name_problem(name):
+        raise ConfigError(
+            f"invalid DynamoDB table name {name!r}: "
+            "must be 3-255 characters of letters, digits, underscore (_), hyphen (-) or dot (.)",
+            hint="pick another lock table name",
+        )
+    return name
+
+
+def validate_region(region: str, *, allow_unlisted: bool = False) -> str:
+    """Check `region` is one botocore knows (with `allow_unlisted`, merely shaped like one)."""
+    if not region:
+        raise ConfigError(
+            "no AWS region given", hint="pass --region or set AWS_REGION / the project's region"
+        )
+    if not _REGION_SHAPE.match(region):
+        raise ConfigError(
+            f"invalid AWS region {region!r}: expected a name like eu-west-1",
+            hint="pass --region with a real AWS region",
+        )
+    if not allow_unlisted and region not in known_regions():
+        raise ConfigError(
+            f"unknown AWS region {region!r}: not in botocore's list of S3/DynamoDB regions",
+            hint="check the spelling, or upgrade boto3 if the region is new",
+        )
+    return region
+
+
+def validate_tags(tags: Mapping[str, str]) -> dict[str, str]:
+    """Check tags fit both S3 and DynamoDB (50 tags, key 1-128, value <= 256, no aws: prefix)."""
+    if len(tags) > 50:
+        raise ConfigError(f"too many tags: {len(tags)}, S3 allows 50", hint="drop some tags")
+    for key, value in tags.items():
+        if not 1 <= len(key) <= 128:
+            raise ConfigError(f"tag key {key!r} must be 1-128 characters", hint="shorten the key")
+        if len(value) > 256:
+            raise ConfigError(f"tag {key!r} value is over 256 characters", hint="shorten the value")
+        if key.lower().startswith("aws:"):
+            raise ConfigError(f"tag key {key!r} uses the reserved aws: prefix", hint="rename it")
+    return dict(tags)

@@ -10,11 +10,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Collection, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from tfctl.backend.report import SettingResult, Status
 from tfctl.errors import BackendError, CredentialsError
-from tfctl.retry import AWS_AFTER_CREATE, AWS_API, aws_error_code, aws_retry_predicate
+from tfctl.retry import (
+    AWS_AFTER_CREATE,
+    AWS_API,
+    aws_error_code,
+    aws_retry_predicate,
+    is_transient_aws_error,
+)
+
+T = TypeVar("T")
 
 # IAM actions whose name differs from "<service>:<Operation>".
 _IAM_ACTIONS = {
@@ -246,3 +254,50 @@ def translate_aws_error(exc: Exception, service: str, operation: str, resource: 
     if isinstance(exc, BotoCoreError):
         return BackendError(f"{operation} on {resource} failed: {exc}")
     return exc
+
+
+def backend_client(
+    service: str, *, region: str, environ: Mapping[str, str], endpoint: str | None
+) -> Any:
+    """A boto3 client for the state backend (S3 or DynamoDB) with the credentials in `environ`
+    (else boto3's chain). botocore's own retries are off: calls go through `aws_call`."""
+    import boto3
+    from botocore.config import Config
+
+    session = boto3.Session(
+        aws_access_key_id=environ.get("AWS_ACCESS_KEY_ID") or None,
+        aws_secret_access_key=environ.get("AWS_SECRET_ACCESS_KEY") or None,
+        aws_session_token=environ.get("AWS_SESSION_TOKEN") or None,
+        region_name=region,
+    )
+    config = Config(
+        retries={"total_max_attempts": 1, "mode": "standard"},
+        connect_timeout=5,
+        read_timeout=30,
+        user_agent_extra="tfctl",
+        s3={"addressing_style": "path"} if endpoint else None,
+    )
+    return session.client(service, endpoint_url=endpoint, config=config)  # type: ignore[call-overload]
+
+
+def aws_call(
+    operation: str, resource: str, func: Callable[[], T], *, passthrough: Collection[str] = ()
+) -> T:
+    """One AWS request under the AWS_API retry policy; failures become one-line tfctl errors,
+    except error codes in `passthrough`, re-raised unchanged for the caller.
+
+    A missing bucket or table says to run `tfctl bootstrap`.
+    """
+    try:
+        return AWS_API.call(is_transient_aws_error, func)
+    except Exception as exc:
+        code = aws_error_code(exc)
+        if code is not None and code in passthrough:
+            raise
+        if code in {"NoSuchBucket", "ResourceNotFoundException"}:
+            raise BackendError(
+                f"{resource} does not exist ({code})",
+                hint="run tfctl bootstrap to create the state bucket and lock table",
+            ) from None
+        service = "dynamodb" if resource.startswith("lock table") else "s3"
+        raise translate_aws_error(exc, service, operation, resource) from None

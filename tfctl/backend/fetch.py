@@ -1,6 +1,6 @@
 """One S3 GetObject without boto3, for the path every plan takes.
 
-Reading the state before a plan (tfctl.state.register_state_secrets) through boto3 costs about
+Reading the state before a plan (tfctl.state_secrets) through boto3 costs about
 0.2 s of CPU on every run (its imports and the S3 service model), which on a small root is more
 than the rest of tfctl. When the credentials are static ones in the environment, one Signature
 Version 4 GET over http.client reads the same object in a few milliseconds. Whatever it does not

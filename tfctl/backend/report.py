@@ -8,8 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from tfctl.errors import DriftDetected
-
 Status = Literal["created", "repaired", "in place", "drift", "skipped"]
 STATUSES: tuple[Status, ...] = ("created", "repaired", "in place", "drift", "skipped")
 #: Operation-name prefixes of API calls that change something (used to prove idempotency).
@@ -58,14 +56,12 @@ class BootstrapReport:
         """The calls that changed something (Create*/Put*/Update*/Delete*/Tag*)."""
         return tuple(call for call in self.api_calls if is_mutating(call.split(":", 1)[1]))
 
-    def raise_if_drifted(self) -> None:
-        """Raise DriftDetected (exit code 2) naming every setting that differs."""
-        drift = [f"{row.resource} {row.setting}" for row in self.settings if row.status == "drift"]
-        if drift:
-            raise DriftDetected(
-                f"backend drift in {len(drift)} settings: {', '.join(drift)}",
-                hint="run `tfctl bootstrap` without --check to repair",
-            )
+    @property
+    def drifted_settings(self) -> tuple[str, ...]:
+        """ "resource setting" for every row that differs (check=True); see raise_if_drifted."""
+        return tuple(
+            f"{row.resource} {row.setting}" for row in self.settings if row.status == "drift"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form for `--json`."""

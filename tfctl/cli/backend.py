@@ -31,6 +31,7 @@ def bootstrap(
     """Create or repair the S3 state bucket and DynamoDB lock table; say what changed."""
     from tfctl import console
     from tfctl.backend import bootstrap as run_bootstrap
+    from tfctl.backend import raise_if_drifted
     from tfctl.errors import ConfigError
 
     with common.handled():
@@ -55,7 +56,7 @@ def bootstrap(
         else:
             console.bootstrap_report(report)
         if check:
-            report.raise_if_drifted()
+            raise_if_drifted(report)
 
 
 def locks(

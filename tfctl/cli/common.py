@@ -19,8 +19,7 @@ import typer
 from tfctl._version import __version__
 
 if TYPE_CHECKING:
-    from tfctl.environment import Environment
-    from tfctl.project import Project
+    from tfctl.project import Environment, Project
     from tfctl.results import PlanResult
 
 

@@ -31,9 +31,8 @@ from tfctl.settings import CONFIG_FILE, read_config_file
 from tfctl.terraform import BUNDLED, bundled_terraform
 
 if TYPE_CHECKING:
-    from tfctl.environment import Environment
     from tfctl.masking import Masker
-    from tfctl.project import Project
+    from tfctl.project import Environment, Project
     from tfctl.results import OutputValue
 
 VARIABLES_FILE = "variables.json"
