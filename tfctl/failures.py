@@ -11,13 +11,14 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar
-
-import tenacity
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tfctl.errors import StateLockError, TerraformCommandError
 from tfctl.process import CompletedRun, parse_events
-from tfctl.retry import TERRAFORM, RetryPolicy
+from tfctl.retry import TERRAFORM, RetryPolicy, first_then_retrying
+
+if TYPE_CHECKING:
+    import tenacity
 
 T = TypeVar("T")
 
@@ -244,14 +245,23 @@ def retry_terraform(
         if notify is not None:
             notify(message)
 
-    extra: dict[str, Any] = {} if sleep is None else {"sleep": sleep}
-    retrying = tenacity.Retrying(
-        stop=tenacity.stop_after_attempt(attempts) | tenacity.stop_after_delay(policy.max_seconds),
-        wait=tenacity.wait_random_exponential(multiplier=policy.initial_wait, max=policy.max_wait),
-        retry=tenacity.retry_if_exception(lambda exc: should_retry_terraform(command, exc)),
-        before_sleep=before_sleep,
-        reraise=True,
-        **extra,
-    )
-    result: T = retrying(func)
-    return result
+    def should_retry(exc: BaseException) -> bool:
+        return attempts > 1 and should_retry_terraform(command, exc)
+
+    def retrying(spent: float) -> tenacity.Retrying:
+        import tenacity
+
+        extra: dict[str, Any] = {} if sleep is None else {"sleep": sleep}
+        return tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(attempts)
+            | tenacity.stop_after_delay(max(0.0, policy.max_seconds - spent)),
+            wait=tenacity.wait_random_exponential(
+                multiplier=policy.initial_wait, max=policy.max_wait
+            ),
+            retry=tenacity.retry_if_exception(should_retry),
+            before_sleep=before_sleep,
+            reraise=True,
+            **extra,
+        )
+
+    return first_then_retrying(func, should_retry, retrying)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 import pytest
 
@@ -18,6 +19,7 @@ from tfctl.failures import (
     retry_terraform,
     should_retry_terraform,
 )
+from tfctl.retry import RetryPolicy
 
 LOCK_FAILURE = (
     "Error: Error acquiring the state lock\n  Error message: dial tcp: connection refused"
@@ -83,7 +85,7 @@ def test_transient_failures_are_retried_and_each_attempt_logged(
     func = Flaky(failure("plan", TRANSIENT), failure("plan", TRANSIENT))
     notices: list[str] = []
     waits: list[float] = []
-    with caplog.at_level(logging.WARNING, logger="tfctl.retry"):
+    with caplog.at_level(logging.WARNING, logger="tfctl.failures"):
         result = retry_terraform("plan", func, retries=3, notify=notices.append, sleep=waits.append)
     assert result == "ok"
     assert func.calls == 3
@@ -123,3 +125,27 @@ def test_fatal_and_after_change_failures_raise_at_once() -> None:
     before = Flaky(failure("apply", TRANSIENT, stderr=LOCK_FAILURE))
     assert retry_terraform("apply", before, retries=5, sleep=lambda _: None) == "ok"
     assert before.calls == 2
+
+
+def test_a_policy_counts_the_first_attempt_and_gives_up_on_time() -> None:
+    transient = Flaky(ValueError("a"), ValueError("b"))
+    policy = RetryPolicy("test", max_attempts=3, max_seconds=60, initial_wait=0, max_wait=0)
+    assert policy.call(lambda exc: isinstance(exc, ValueError), transient) == "ok"
+    assert transient.calls == 3
+
+    bounded = Flaky(*(ValueError(str(i)) for i in range(5)))
+    with pytest.raises(ValueError, match=r"^2$"):
+        policy.call(lambda exc: isinstance(exc, ValueError), bounded)
+    assert bounded.calls == 3
+
+    # the first attempt used up the policy's time: no second one
+    slow = RetryPolicy("slow", max_attempts=5, max_seconds=0.05, initial_wait=0, max_wait=0)
+
+    def late() -> str:
+        time.sleep(0.06)
+        raise ValueError("late")
+
+    calls = Flaky()
+    with pytest.raises(ValueError, match="late"):
+        slow.call(lambda exc: isinstance(exc, ValueError), lambda: (calls(), late())[1])
+    assert calls.calls == 1

@@ -8,9 +8,10 @@ runs at once both succeed. `render_backend_config()` and its helpers give `terra
 
 This module is the package's face; render.py (settings per Terraform version), names.py
 (naming rules), report.py (the report's rows), aws.py (call plumbing), fetch.py (one signed S3 GET),
-bucket.py and table.py (convergence) are its parts. Core modules below the CLI import the leaves
-they need (render, names, report, aws, fetch) so as not to load the bootstrap machinery; bucket.py
-and table.py are private to the package.
+bucket.py and table.py (convergence) are its parts. The face loads the machinery (aws, bucket,
+table, tenacity) only when bootstrap() runs, so that importing a leaf costs little: core modules
+import the leaves they need (render, names, report, aws, fetch); bucket.py and table.py are
+private to the package.
 """
 
 from __future__ import annotations
@@ -21,8 +22,6 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from tfctl.backend.aws import BootstrapContext, clients, translate_aws_error
-from tfctl.backend.bucket import converge_bucket
 from tfctl.backend.names import bucket_name_problem, known_regions, table_name_problem
 from tfctl.backend.render import (
     BackendConfig,
@@ -35,7 +34,6 @@ from tfctl.backend.render import (
     render_backend_file,
 )
 from tfctl.backend.report import STATUSES, BootstrapReport, SettingResult, Status, is_mutating
-from tfctl.backend.table import converge_table
 from tfctl.errors import ConfigError, DriftDetected
 
 __all__ = [
@@ -102,6 +100,11 @@ def bootstrap(
             f"invalid KMS key id {kms_key_id!r}", hint="pass a key id, key ARN or alias/NAME"
         )
     wanted_tags = validate_tags(tags or {})
+    # the machinery (tenacity, the converging code) loads here, not with the package: every
+    # command imports tfctl.backend's leaves, few bootstrap
+    from tfctl.backend.aws import BootstrapContext, clients
+    from tfctl.backend.bucket import converge_bucket
+    from tfctl.backend.table import converge_table
 
     started = time.monotonic()
     s3, dynamodb, partition = clients(session, region, endpoint)
@@ -129,6 +132,13 @@ def bootstrap(
         api_calls=tuple(ctx.calls),
         elapsed_seconds=time.monotonic() - started,
     )
+
+
+def translate_aws_error(exc: Exception, service: str, operation: str, resource: str) -> Exception:
+    """An AWS client error as the one-line tfctl error to raise (tfctl.backend.aws)."""
+    from tfctl.backend import aws
+
+    return aws.translate_aws_error(exc, service, operation, resource)
 
 
 def raise_if_drifted(report: BootstrapReport) -> None:
