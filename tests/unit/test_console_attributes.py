@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 
 from tfctl import console
 from tfctl.plan_diff import diff_plan
@@ -23,7 +22,7 @@ def _shown(name: str, monkeypatch: pytest.MonkeyPatch) -> str:
         diff.resources, diff.outputs
     )
     buffer = io.StringIO()
-    monkeypatch.setattr(console, "stdout", Console(file=buffer, width=300, color_system=None))
+    monkeypatch.setattr(console, "stdout", console.Stream(buffer, color=False, width=300))
     console.plan_summary(plan, critical=plan.destructive_changes(["upstash_redis_database"]))
     return buffer.getvalue()
 

@@ -77,8 +77,7 @@ def locks(
             # Plain lines, never truncated: the lock id is what `tfctl unlock` needs.
             for k in held:
                 console.stdout.out(
-                    f"{k.environment or k.path}  {k.id}  {k.operation}  {k.who}  {k.created}",
-                    highlight=False,
+                    f"{k.environment or k.path}  {k.id}  {k.operation}  {k.who}  {k.created}"
                 )
 
 
@@ -131,8 +130,7 @@ def state_history(
             for v in versions:
                 console.stdout.out(
                     f"{v.last_modified:%Y-%m-%d %H:%M:%S}  serial {v.serial}  {v.size} bytes  "
-                    f"lineage {v.lineage}  {v.version_id}{'  (current)' if v.is_latest else ''}",
-                    highlight=False,
+                    f"lineage {v.lineage}  {v.version_id}{'  (current)' if v.is_latest else ''}"
                 )
 
 

@@ -121,7 +121,7 @@ def output(
         elif name is not None and reveal:
             value = outputs[name].reveal()
             text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-            console.stdout.out(text, highlight=False)
+            console.stdout.out(text)
         else:
             console.outputs_table(outputs)
 
