@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from tfctl import __version__
-from tfctl.__main__ import app
+from tfctl.__main__ import COMMANDS, VALUED_GLOBAL_OPTIONS, app, build_app, command_named
 
 runner = CliRunner()
 
@@ -92,3 +93,47 @@ def test_malformed_settings_file(root: Path) -> None:
     result = runner.invoke(app, ["envs"])
     assert result.exit_code == 1
     assert "retries" in one_line_error(result.output)
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["plan", "dev"], "plan"),
+        (["--root", "plan", "apply", "dev"], "apply"),  # a valued option's value is not a command
+        (["--root=x", "--debug", "--sandbox", "state", "history", "dev"], "state"),
+        (["--retries", "2", "--log-file", "f", "doctor"], "doctor"),
+        (["--help"], None),
+        (["--version", "plan"], None),
+        (["bogus", "dev"], None),
+        (["--debug"], None),
+        ([], None),
+    ],
+)
+def test_one_run_builds_the_command_it_runs(argv: list[str], expected: str | None) -> None:
+    assert command_named(argv) == expected
+
+
+def test_the_valued_global_options_are_the_callbacks() -> None:
+    import typer.main
+
+    command = typer.main.get_command(app)
+    valued = {
+        opt
+        for param in command.params
+        if not getattr(param, "is_flag", False) and param.param_type_name == "option"
+        for opt in param.opts
+    }
+    assert valued == VALUED_GLOBAL_OPTIONS
+
+
+@pytest.mark.parametrize("name", [name for name, _register in COMMANDS])
+def test_a_command_built_alone_is_the_same_command(name: str) -> None:
+    import typer.main
+
+    whole: Any = typer.main.get_command(app)
+    alone: Any = typer.main.get_command(build_app(name))
+    assert list(alone.commands) == [name]
+    assert name in whole.commands
+    full_help = runner.invoke(app, [name, "--help"])
+    assert full_help.exit_code == 0 and name in full_help.output
+    assert runner.invoke(build_app(name), [name, "--help"]).output == full_help.output
