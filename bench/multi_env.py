@@ -17,14 +17,14 @@ import os
 import resource
 import shutil
 import statistics
-import sys
 import time
 
 from _common import (
     basic_fixture_project,
+    bundled_from,
     describe,
+    installed_tfctl,
     load,
-    precompile,
     runs_from_env,
     time_command,
     time_interleaved,
@@ -41,8 +41,8 @@ def _child_cpu() -> float:
 def main() -> None:
     runs = runs_from_env(5)
     count = int(os.environ.get("BENCH_ENVS", "8"))
-    precompile()
-    with basic_fixture_project() as (root, env):
+    with installed_tfctl() as bin_dir, basic_fixture_project() as (root, env):
+        bundled_from(bin_dir, env)
         environments = root / "terraform" / "environments"
         template = root / "template"
         shutil.move(environments / "dev", template)
@@ -50,7 +50,7 @@ def main() -> None:
         names = [f"env{index:02d}" for index in range(1, count + 1)]
         for name in names:
             shutil.copytree(template, environments / name)
-        tfctl = [sys.executable, "-m", "tfctl"]
+        tfctl = [str(bin_dir / "tfctl")]
         started = time.perf_counter()
         time_command([*tfctl, "init", names[0]], runs=1, warmup=0, cwd=root, env=env)
         first_init = time.perf_counter() - started

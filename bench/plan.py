@@ -3,25 +3,25 @@ initialized fixture root (null provider, moto S3/DynamoDB backend on loopback), 
 floor (`python -c "import typer, rich.console"`) timed in the same interleaved run.
 
 Goal (issue 13): tfctl's added wall time (median tfctl plan - median terraform plan) is at most
-1.25x the import floor. Both run the terraform the tests use (TFCTL_TEST_TERRAFORM_BIN, else the
-bundled `tfctl-terraform`).
+1.25x the import floor. tfctl runs from a wheel of this checkout (bench/_common.installed_tfctl),
+the floor in the same interpreter; both arms run the same terraform (TFCTL_TEST_TERRAFORM_BIN, else
+the wheel's bundled `tfctl-terraform`).
 
     python bench/plan.py            (BENCH_RUNS=15 by default)
 """
 
 from __future__ import annotations
 
-import shutil
 import statistics
-import sys
 
 from _common import (
     IMPORT_FLOOR,
     basic_fixture_project,
+    bundled_from,
     describe,
+    installed_tfctl,
     interleaved_ratio,
     load,
-    precompile,
     runs_from_env,
     time_command,
     time_interleaved,
@@ -32,11 +32,9 @@ GOAL = 1.25
 
 def main() -> None:
     runs = runs_from_env(15)
-    tfctl = shutil.which("tfctl")
-    if tfctl is None:
-        raise SystemExit("tfctl is not installed in this environment (pip install -e .)")
-    precompile()
-    with basic_fixture_project() as (root, env):
+    with installed_tfctl() as bin_dir, basic_fixture_project() as (root, env):
+        tfctl = str(bin_dir / "tfctl")
+        bundled_from(bin_dir, env)
         time_command([tfctl, "apply", "dev", "--auto-approve"], runs=1, warmup=0, cwd=root, env=env)
         workdir = root / "terraform" / "environments" / "dev"
         tf_env = dict(env, TF_IN_AUTOMATION="1", TF_INPUT="0")
@@ -45,7 +43,7 @@ def main() -> None:
         time_command([tfctl, "plan", "dev"], runs=1, warmup=0, cwd=root, env=env)
         floor, plain, wrapped = time_interleaved(
             [
-                ([sys.executable, "-c", IMPORT_FLOOR[1]], None, None),
+                ([str(bin_dir / "python"), "-c", IMPORT_FLOOR[1]], None, None),
                 (argv, workdir, tf_env),
                 ([tfctl, "plan", "dev"], root, env),
             ],

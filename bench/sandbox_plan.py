@@ -16,7 +16,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _common import describe, interleaved_ratio, load, precompile, runs_from_env, time_interleaved
+from _common import (
+    describe,
+    installed_tfctl,
+    interleaved_ratio,
+    load,
+    runs_from_env,
+    time_interleaved,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -28,10 +35,12 @@ GOAL = 1.15
 
 def main() -> None:
     runs = runs_from_env(9)
-    precompile()
     base = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_", "TFCTL_"))}
-    tfctl = shutil.which("tfctl") or sys.exit("tfctl is not installed here (pip install -e .)")
-    with tempfile.TemporaryDirectory(prefix="tfctl-bench-sandbox-plan-") as tmp:
+    with (
+        installed_tfctl() as bin_dir,
+        tempfile.TemporaryDirectory(prefix="tfctl-bench-sandbox-plan-") as tmp,
+    ):
+        tfctl = str(bin_dir / "tfctl")
         root, sandbox_dir = Path(tmp) / "repo", Path(tmp) / "sbx"
         shutil.copytree(
             ROOT / "terraform",
@@ -51,7 +60,10 @@ def main() -> None:
                 f"-lock-timeout={tf.lock_timeout}",
             ]
             wrapped = [tfctl, "--sandbox", "plan", "dev"]
-            tfctl_env = dict(base, TFCTL_SANDBOX_DIR=str(sandbox_dir))
+            # both arms run one terraform: the one tfctl's runner chose
+            tfctl_env = dict(
+                base, TFCTL_SANDBOX_DIR=str(sandbox_dir), TFCTL_TERRAFORM_BIN=tf.binary
+            )
             terraform, ours = time_interleaved(
                 [(plain, tf.workdir, dict(tf.env)), (wrapped, root, tfctl_env)], runs=runs + 1
             )

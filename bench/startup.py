@@ -1,28 +1,24 @@
 """Start-up cost: `tfctl --version` against the import floor
-`python -c "import typer, rich.console"`.
+`python -c "import typer, rich.console"`, tfctl from a wheel of this checkout (as users install it).
 
 python bench/startup.py            (BENCH_RUNS=30 by default)
 """
 
 from __future__ import annotations
 
-import shutil
 import statistics
-import sys
 
-from _common import describe, precompile, runs_from_env, time_command
+from _common import describe, installed_tfctl, runs_from_env, time_command
 
 
 def main() -> None:
     runs = runs_from_env(30)
-    tfctl = shutil.which("tfctl")
-    if tfctl is None:
-        raise SystemExit("tfctl is not installed in this environment (pip install -e .)")
-    precompile()
-    floor = time_command([sys.executable, "-c", "import typer, rich.console"], runs=runs)
-    bare = time_command([sys.executable, "-c", "pass"], runs=runs)
-    version = time_command([tfctl, "--version"], runs=runs)
-    module = time_command([sys.executable, "-m", "tfctl", "--version"], runs=runs)
+    with installed_tfctl() as bin_dir:
+        python, tfctl = str(bin_dir / "python"), str(bin_dir / "tfctl")
+        floor = time_command([python, "-c", "import typer, rich.console"], runs=runs)
+        bare = time_command([python, "-c", "pass"], runs=runs)
+        version = time_command([tfctl, "--version"], runs=runs)
+        module = time_command([python, "-m", "tfctl", "--version"], runs=runs)
     print(describe("python -c pass", bare))
     print(describe("import typer, rich.console (floor)", floor))
     print(describe("tfctl --version", version))
