@@ -189,7 +189,10 @@ _TAKEN = "ConditionalCheckFailedException"
 
 def _acquire(dynamodb: Any, table: str, bucket: str, path: str, version_id: str) -> _HeldLock:
     """Take the environment's state lock exactly as terraform does (a conditional put);
-    StateLockError naming the holder when someone else has it."""
+    StateLockError naming the holder when someone else has it.
+
+    A put retried after a lost response meets its own item: the lock is ours when the item
+    holds our Info document (its ID is a fresh UUID), not someone else's."""
     from tfctl.retry import aws_error_code
 
     info = _lock_info_document(path, version_id)
@@ -207,9 +210,11 @@ def _acquire(dynamodb: Any, table: str, bucket: str, path: str, version_id: str)
     except Exception as exc:
         if aws_error_code(exc) != _TAKEN:
             raise
-        raise StateLockError(
-            ("tfctl", "state restore"), 1, "", "", lock_info=_holder(dynamodb, table, path, bucket)
-        ) from None
+        item = _lock_item(dynamodb, table, path)
+        if item is None or item.get("Info", {}).get("S") != info:
+            raise StateLockError(
+                ("tfctl", "state restore"), 1, "", "", lock_info=_holder(item, bucket)
+            ) from None
     return _HeldLock(path=path, info=info)
 
 
@@ -234,16 +239,20 @@ def _release(dynamodb: Any, table: str, lock: _HeldLock) -> None:
             raise
 
 
-def _holder(dynamodb: Any, table: str, path: str, bucket: str) -> dict[str, str]:
-    from tfctl.locks import parse_lock_item
-
-    item = aws_call(
+def _lock_item(dynamodb: Any, table: str, path: str) -> dict[str, Any] | None:
+    item: dict[str, Any] | None = aws_call(
         "GetItem",
         f"lock table {table}",
         lambda: dynamodb.get_item(
             TableName=table, Key={"LockID": {"S": path}}, ConsistentRead=True
         ),
     ).get("Item")
+    return item
+
+
+def _holder(item: dict[str, Any] | None, bucket: str) -> dict[str, str]:
+    from tfctl.locks import parse_lock_item
+
     lock = parse_lock_item(item, bucket) if item else None
     if lock is None:
         return {}

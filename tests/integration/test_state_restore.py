@@ -150,3 +150,34 @@ def test_control_copying_a_version_without_the_digest_breaks_terraform(
     plan = p.run("plan", "dev", TFCTL_RETRIES="0")
     assert plan.returncode == 1
     assert "does not have the expected content" in plan.stderr
+
+
+def test_a_lock_put_retried_after_a_lost_answer_is_still_ours(
+    basic_project: FixtureProject,
+) -> None:
+    from botocore.exceptions import ReadTimeoutError
+
+    from tfctl.errors import StateLockError
+    from tfctl.state import _acquire, _release
+
+    p = basic_project
+    dynamodb = p.client("dynamodb")
+    path = f"{p.bucket}/{DEV_KEY}"
+    lost: list[str] = []
+
+    def lose_the_first_answer(**_: object) -> None:
+        if not lost:  # the item is written; the caller never hears so, and retries
+            lost.append("PutItem")
+            raise ReadTimeoutError(endpoint_url=p.env["AWS_ENDPOINT_URL"])
+
+    dynamodb.meta.events.register("after-call.dynamodb.PutItem", lose_the_first_answer)
+    lock = _acquire(dynamodb, p.table, p.bucket, path, "v1")
+    assert lost == ["PutItem"]
+    (item,) = lock_items(p)
+    assert item["Info"] == {"S": lock.info}
+
+    with pytest.raises(StateLockError) as caught:  # another run still finds it taken
+        _acquire(p.client("dynamodb"), p.table, p.bucket, path, "v2")
+    assert json.loads(lock.info)["ID"] in str(caught.value)
+    _release(dynamodb, p.table, lock)
+    assert lock_items(p) == []
