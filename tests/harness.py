@@ -16,6 +16,10 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tfctl.sandbox.cloud import Cloud
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NULL_PROVIDER = "terraform-provider-null_v2.1.2_x4"
@@ -188,3 +192,57 @@ def start_moto() -> MotoServer:
                 proc.kill()
                 raise RuntimeError("moto server did not start") from None
             time.sleep(0.1)
+
+
+@dataclass
+class SandboxRoot:
+    """A root module that a real terraform runs against the emulated providers (no tfctl)."""
+
+    path: Path
+    terraform: Path
+    env: dict[str, str]
+    cloud: Cloud
+
+    @classmethod
+    def create(cls, path: Path, sandbox: Path, terraform: Path, name: str) -> SandboxRoot:
+        """`path` wired to a fresh sandbox layout in `sandbox` (its mirror, CLI config and
+        data directory `name`), in this process's environment minus TF_* and AWS_*."""
+        from tfctl.sandbox.cloud import Cloud
+        from tfctl.sandbox.install import install, terraform_environment
+
+        layout = install(sandbox)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "AWS_"))}
+        env.update(terraform_environment(layout, name))
+        return cls(path, terraform, env, Cloud.in_dir(layout.root))
+
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [str(self.terraform), *args, "-no-color"],
+            cwd=self.path,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(f"terraform {args[0]} failed:\n{result.stdout}\n{result.stderr}")
+        return result
+
+    def state(self) -> dict[str, dict[str, object]]:
+        """Each resource's attributes in the local state file, by address."""
+        document = json.loads((self.path / "terraform.tfstate").read_text())
+        return {
+            f"{r['type']}.{r['name']}": r["instances"][0]["attributes"]
+            for r in document["resources"]
+        }
+
+    def plan_actions(self, *args: str) -> dict[str, list[str]]:
+        """The planned action of each changing resource, from `plan -json`."""
+        result = self.run("plan", "-input=false", "-json", *args, check=False)
+        actions: dict[str, list[str]] = {}
+        for line in result.stdout.splitlines():
+            message = json.loads(line)
+            if message.get("type") == "planned_change":
+                change = message["change"]
+                actions[change["resource"]["addr"]] = [change["action"]]
+        return actions

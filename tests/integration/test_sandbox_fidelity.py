@@ -11,19 +11,17 @@ the framework (they need 1.11). Terraform 1.15.5 does all of it. Upstash stays o
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tfctl.sandbox.cloud import Cloud
+from tests.harness import SandboxRoot
 from tfctl.sandbox.host import start_host
-from tfctl.sandbox.install import install, terraform_environment
 
 pytestmark = pytest.mark.integration
+
 
 PROVIDERS = """\
 terraform {
@@ -115,42 +113,11 @@ resource "upstash_redis_database" "r" {
 """
 
 
-@dataclass
-class Root:
-    path: Path
-    terraform: Path
-    env: dict[str, str]
-    cloud: Cloud
-
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run(
-            [str(self.terraform), *args, "-no-color"],
-            cwd=self.path,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        if check and result.returncode != 0:
-            raise AssertionError(f"terraform {args[0]} failed:\n{result.stdout}\n{result.stderr}")
-        return result
-
-    def state(self) -> dict[str, dict[str, object]]:
-        document = json.loads((self.path / "terraform.tfstate").read_text())
-        return {
-            f"{r['type']}.{r['name']}": r["instances"][0]["attributes"]
-            for r in document["resources"]
-        }
-
-
-def make_root(tmp_path: Path, terraform: Path, text: str, *, init: bool = True) -> Root:
-    layout = install(tmp_path / "sandbox")
+def make_root(tmp_path: Path, terraform: Path, text: str, *, init: bool = True) -> SandboxRoot:
     root = tmp_path / "root"
     root.mkdir()
     (root / "main.tf").write_text(PROVIDERS + text)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "AWS_"))}
-    env.update(terraform_environment(layout, "fidelity"))
-    made = Root(root, terraform, env, Cloud.in_dir(layout.root))
+    made = SandboxRoot.create(root, tmp_path / "sandbox", terraform, "fidelity")
     if init:
         made.run("init", "-input=false")
     return made

@@ -5,74 +5,40 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.harness import SandboxRoot
 from tfctl.sandbox.cloud import Cloud
 from tfctl.sandbox.install import install, terraform_environment
 
 pytestmark = pytest.mark.integration
 
+
 TINY = Path(__file__).parent.parent / "fixtures" / "sandbox" / "tiny"
 
 
-@dataclass
-class Root:
-    path: Path
-    terraform: Path
-    env: dict[str, str]
-    cloud: Cloud
-
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run(
-            [str(self.terraform), *args, "-no-color"],
-            cwd=self.path,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        if check and result.returncode != 0:
-            raise AssertionError(f"terraform {args[0]} failed:\n{result.stdout}\n{result.stderr}")
-        return result
-
-    def plan_actions(self, *args: str) -> dict[str, list[str]]:
-        result = self.run("plan", "-input=false", "-json", *args, check=False)
-        actions: dict[str, list[str]] = {}
-        for line in result.stdout.splitlines():
-            message = json.loads(line)
-            if message.get("type") == "planned_change":
-                change = message["change"]
-                actions[change["resource"]["addr"]] = [change["action"]]
-        return actions
-
-
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory: pytest.TempPathFactory, terraform_bin: Path) -> Iterator[Root]:
+def tiny(tmp_path_factory: pytest.TempPathFactory, terraform_bin: Path) -> Iterator[SandboxRoot]:
     base = tmp_path_factory.mktemp("sandbox")
-    layout = install(base / "sandbox")
     root = base / "tiny"
     shutil.copytree(TINY, root)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "AWS_"))}
-    env.update(terraform_environment(layout, "tiny"))
-    r = Root(root, terraform_bin, env, Cloud.in_dir(layout.root))
+    r = SandboxRoot.create(root, base / "sandbox", terraform_bin, "tiny")
     r.run("init", "-input=false")
     yield r
     r.run("destroy", "-auto-approve", "-input=false", check=False)
 
 
-def test_init_installs_from_the_mirror_and_validate_passes(tiny: Root) -> None:
+def test_init_installs_from_the_mirror_and_validate_passes(tiny: SandboxRoot) -> None:
     lock = (tiny.path / ".terraform.lock.hcl").read_text()
     assert 'provider "registry.terraform.io/clickhouse/clickhouse"' in lock
     assert not (tiny.path / ".terraform").exists()  # TF_DATA_DIR keeps it in the sandbox
     assert "configuration is valid" in tiny.run("validate").stdout
 
 
-def test_apply_replan_update_replace_destroy(tiny: Root) -> None:
+def test_apply_replan_update_replace_destroy(tiny: SandboxRoot) -> None:
     apply = tiny.run("apply", "-auto-approve", "-input=false")
     assert "Resources: 3 added" in apply.stdout
     assert tiny.cloud.count() == 3
@@ -97,7 +63,7 @@ def test_apply_replan_update_replace_destroy(tiny: Root) -> None:
     }
 
 
-def test_resource_deleted_outside_terraform_is_planned_again(tiny: Root) -> None:
+def test_resource_deleted_outside_terraform_is_planned_again(tiny: SandboxRoot) -> None:
     tiny.run("apply", "-auto-approve", "-input=false")
     found = tiny.cloud.find("upstash_redis_database", lambda _key, _state: True)
     assert found is not None
@@ -119,14 +85,14 @@ def test_resource_deleted_outside_terraform_is_planned_again(tiny: Root) -> None
     ],
 )
 def test_emulator_validation_fails_the_plan(
-    tiny: Root, args: tuple[str, ...], message: str
+    tiny: SandboxRoot, args: tuple[str, ...], message: str
 ) -> None:
     result = tiny.run("plan", "-input=false", *args, check=False)
     assert result.returncode == 1
     assert message in " ".join(result.stderr.split())
 
 
-def _edit(root: Root, tmp_path: Path, old: str, new: str) -> Root:
+def _edit(root: SandboxRoot, tmp_path: Path, old: str, new: str) -> SandboxRoot:
     copy = tmp_path / "edited"
     shutil.copytree(root.path, copy, ignore=shutil.ignore_patterns("terraform.tfstate*"))
     main = copy / "main.tf"
@@ -134,7 +100,7 @@ def _edit(root: Root, tmp_path: Path, old: str, new: str) -> Root:
     assert old in text
     main.write_text(text.replace(old, new))
     env = dict(root.env, TF_DATA_DIR=str(tmp_path / "data"))
-    edited = Root(copy, root.terraform, env, root.cloud)
+    edited = SandboxRoot(copy, root.terraform, env, root.cloud)
     edited.run("init", "-input=false")
     return edited
 
@@ -162,7 +128,7 @@ def _edit(root: Root, tmp_path: Path, old: str, new: str) -> Root:
     ],
 )
 def test_validate_reports_schema_errors(
-    tiny: Root, tmp_path: Path, old: str, new: str, message: str
+    tiny: SandboxRoot, tmp_path: Path, old: str, new: str, message: str
 ) -> None:
     edited = _edit(tiny, tmp_path, old, new)
     result = edited.run("validate", check=False)
@@ -184,7 +150,7 @@ def _provider_processes(marker: str) -> list[int]:
     return found
 
 
-def test_launched_providers_exit_when_terraform_is_done(tiny: Root) -> None:
+def test_launched_providers_exit_when_terraform_is_done(tiny: SandboxRoot) -> None:
     # Terraform asks each launched provider to Shutdown; one that lingers would be SIGKILLed
     # after go-plugin's 2 s grace, or leak if Terraform died first.
     tiny.run("plan", "-input=false")
@@ -219,7 +185,7 @@ def test_real_module_copy_fails_validate_on_schema_errors(
     layout = install(tmp_path / "sandbox")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "AWS_"))}
     env.update(terraform_environment(layout, "dev"))
-    root = Root(copy / "environments" / "dev", terraform_bin, env, Cloud.in_dir(layout.root))
+    root = SandboxRoot(copy / "environments" / "dev", terraform_bin, env, Cloud.in_dir(layout.root))
     root.run("init", "-input=false", "-backend=false")
     result = root.run("validate", check=False)
     assert result.returncode == 1
