@@ -15,7 +15,10 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from typing import NoReturn
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the import (see tfctl/__init__.py)
+if TYPE_CHECKING:
+    from typing import NoReturn
 
 #: The console script installed by tfctl (pyproject.toml [project.scripts]).
 COMMAND = "tfctl-terraform"
