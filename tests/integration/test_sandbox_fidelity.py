@@ -115,7 +115,7 @@ resource "upstash_redis_database" "r" {
 
 def make_root(tmp_path: Path, terraform: Path, text: str, *, init: bool = True) -> SandboxRoot:
     root = tmp_path / "root"
-    root.mkdir()
+    root.mkdir(parents=True)
     (root / "main.tf").write_text(PROVIDERS + text)
     made = SandboxRoot.create(root, tmp_path / "sandbox", terraform, "fidelity")
     if init:
