@@ -134,6 +134,58 @@ def parse_lock_info(text: str) -> dict[str, str]:
     return {key: value for key, value in _LOCK_FIELD.findall(tail) if value}
 
 
+#: The operation terraform records in the lock of each command that takes the state lock.
+LOCK_OPERATIONS = {
+    "plan": "OperationTypePlan",
+    "apply": "OperationTypeApply",
+    "destroy": "OperationTypeApply",
+}
+#: How soon after a run starts terraform has taken its lock (it does so before reading state).
+OWN_LOCK_SECONDS = 60
+_LOCK_CREATED = _LazyPattern(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(?:\.(\d+))? \+0000 UTC$")
+
+
+def lock_created(text: str) -> float | None:
+    """Terraform's `Created:` time of a lock ("2026-11-30 09:19:08.138909685 +0000 UTC")."""
+    match = _LOCK_CREATED.search(text.strip())
+    if match is None:
+        return None
+    from datetime import UTC, datetime
+
+    seconds = datetime.strptime(match[1], "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC).timestamp()
+    return seconds + float(f"0.{match[2] or 0}")
+
+
+def own_lock_id(
+    error: StateLockError,
+    *,
+    command: str,
+    started: float,
+    ended: float,
+    who: str,
+    version: str,
+) -> str | None:
+    """The ID of the lock terraform waited on, when that lock is the run's own: taken by `who`
+    (user@host, as terraform writes it) with this terraform `version` and operation, within
+    OWN_LOCK_SECONDS of the run's start and before its end (epoch seconds). None when anything
+    differs.
+
+    Terraform's S3 backend leaves such a lock when the SDK retries its lock request after the
+    first one went through: the retry meets the item the first one wrote, terraform waits on
+    its own lock until -lock-timeout, gives up, and never releases it.
+    """
+    info = error.lock_info
+    operation = LOCK_OPERATIONS.get(command)
+    if operation is None or info.get("Operation") != operation:
+        return None
+    if info.get("Who") != who or info.get("Version") != version:
+        return None
+    created = lock_created(info.get("Created", ""))
+    if created is None or not started - 1 <= created <= min(ended, started + OWN_LOCK_SECONDS):
+        return None
+    return info.get("ID") or None
+
+
 def classify_failure(completed: CompletedRun) -> TerraformCommandError:
     """The exception for a failed run: StateLockError with the holder, or the general one."""
     text = completed.stderr

@@ -434,3 +434,25 @@ def parse_events(stdout: str) -> list[dict[str, Any]]:
             if isinstance(event, dict):
                 events.append(event)
     return events
+
+
+def terraform_running(*, uid: int | None = None) -> bool | None:
+    """Whether a terraform process of this user (`terraform`, `tfctl-terraform`) runs on this
+    host now; None where that cannot be known (no /proc)."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    user = os.getuid() if uid is None else uid
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if entry.stat().st_uid != user:
+                continue
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+        names = [os.path.basename(part).decode(errors="replace") for part in argv[:2]]
+        if any(name in {"terraform", "tfctl-terraform"} for name in names):
+            return True
+    return False

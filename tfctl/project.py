@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from tfctl.errors import (
     ConfigError,
     PlanRefusedError,
     ProjectNotFoundError,
+    StateLockError,
     TerraformCommandError,
     UnknownEnvironmentError,
 )
@@ -690,10 +692,28 @@ class Environment:
         return self._apply_file(result.plan_file, destroy=result.destroy)
 
     def _retrying(self, command: str, func: Callable[[], T]) -> T:
-        """Run one terraform command under tfctl.retry's rules (settings.retries)."""
+        """Run one terraform command under tfctl.retry's rules (settings.retries); once more
+        after releasing a lock that turns out to be the run's own (failures.own_lock_id)."""
         from tfctl.failures import retry_terraform
 
+        started = time.time()
         try:
+            try:
+                return retry_terraform(
+                    command, func, retries=self.project.settings.retries, notify=self._notice
+                )
+            except StateLockError as exc:
+                lock_id = self._own_lock(command, exc, started)
+                if lock_id is None:
+                    raise
+                self._notice(
+                    f"{self.name}: terraform {command} waited on the lock it had taken itself "
+                    f"(its lock request was sent twice); releasing lock {lock_id}, running again"
+                )
+                try:  # terraform's force-unlock removes that lock only, by its ID
+                    self.terraform().force_unlock(lock_id)
+                except TerraformCommandError:
+                    raise exc from None
             return retry_terraform(
                 command, func, retries=self.project.settings.retries, notify=self._notice
             )
@@ -703,6 +723,30 @@ class Environment:
             # its text was decoded from terraform's -json stream: masked again before it leaves
             exc.mask_fields(self.project.masker.mask)
             raise
+
+    def _own_lock(self, command: str, error: StateLockError, started: float) -> str | None:
+        """The lock's ID when it is this run's own and no other terraform of this user runs
+        here (which could have taken a lock that looks the same); else None."""
+        import pwd
+        import socket
+
+        from tfctl.failures import own_lock_id
+
+        try:
+            user = pwd.getpwuid(os.getuid()).pw_name
+        except KeyError:  # no passwd entry: terraform's Who would not match either
+            return None
+        lock_id = own_lock_id(
+            error,
+            command=command,
+            started=started,
+            ended=time.time(),
+            who=f"{user}@{socket.gethostname()}",
+            version=str(self.version),
+        )
+        if lock_id is None or process.terraform_running() is not False:
+            return None
+        return lock_id
 
     def _apply_file(self, plan_file: Path, *, destroy: bool = False) -> ApplyResult:
         tf = self.terraform()

@@ -213,3 +213,67 @@ def test_crash_leaves_a_lock_that_locks_lists_and_unlock_clears(
     assert "2 added" in after.stdout
     assert lock_items(p) == []
     assert int(dev_state(p)["serial"]) > int(state["serial"])  # type: ignore[call-overload]
+
+
+def lock_taken_during_the_run(p: FixtureProject, who: str) -> str:
+    """A lock item as terraform writes one, dated two seconds from now: what the plan about to
+    start meets when its own lock request went through twice."""
+    from datetime import UTC, datetime, timedelta
+
+    version = json.loads(
+        subprocess.run(
+            [p.env["TFCTL_TERRAFORM_BIN"], "version", "-json"],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=p.env,
+        ).stdout
+    )["terraform_version"]
+    created = datetime.now(UTC) + timedelta(seconds=2)
+    lock_id = "5d1c2f64-0e6b-7a3c-2f1d-8c9b0a7e6d5f"
+    info = {
+        "ID": lock_id,
+        "Operation": "OperationTypePlan",
+        "Info": "",
+        "Who": who,
+        "Version": version,
+        "Created": created.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "Path": f"{p.bucket}/{DEV_KEY}",
+    }
+    p.client("dynamodb").put_item(
+        TableName=p.table,
+        Item={"LockID": {"S": f"{p.bucket}/{DEV_KEY}"}, "Info": {"S": json.dumps(info)}},
+    )
+    return lock_id
+
+
+def this_user_here() -> str:
+    import pwd
+    import socket
+
+    return f"{pwd.getpwuid(os.getuid()).pw_name}@{socket.gethostname()}"
+
+
+def test_a_lock_terraform_took_itself_is_released_and_the_plan_runs_again(
+    basic_project: FixtureProject,
+) -> None:
+    p = basic_project
+    assert p.tfctl("apply", "dev", "--auto-approve").returncode == 0
+    lock_id = lock_taken_during_the_run(p, this_user_here())
+    plan = p.tfctl("plan", "dev", env={**p.env, "TFCTL_LOCK_TIMEOUT": "4s"})
+    assert plan.returncode == 0, plan.stderr
+    assert "waited on the lock it had taken itself" in plan.stderr
+    assert lock_id in plan.stderr
+    assert "no changes" in plan.stdout
+    assert lock_items(p) == []
+
+
+def test_a_lock_of_another_user_or_host_is_never_released(basic_project: FixtureProject) -> None:
+    p = basic_project
+    assert p.tfctl("apply", "dev", "--auto-approve").returncode == 0
+    lock_taken_during_the_run(p, "someone@elsewhere")
+    plan = p.tfctl("plan", "dev", env={**p.env, "TFCTL_LOCK_TIMEOUT": "4s"})
+    assert plan.returncode == 1
+    assert LOCK_MESSAGE in plan.stderr and "someone@elsewhere" in plan.stderr
+    assert "taken itself" not in plan.stderr
+    assert len(lock_items(p)) == 1

@@ -13,9 +13,12 @@ import pytest
 from tfctl.errors import Interrupted, StateLockError, TerraformCommandError
 from tfctl.failures import (
     FATAL,
+    OWN_LOCK_SECONDS,
     STALE_PLAN,
     TRANSIENT,
     failed_before_changes,
+    lock_created,
+    own_lock_id,
     retry_terraform,
     should_retry_terraform,
 )
@@ -149,3 +152,50 @@ def test_a_policy_counts_the_first_attempt_and_gives_up_on_time() -> None:
     with pytest.raises(ValueError, match="late"):
         slow.call(lambda exc: isinstance(exc, ValueError), lambda: (calls(), late())[1])
     assert calls.calls == 1
+
+
+def locked_by(**info: str) -> StateLockError:
+    base = {
+        "ID": "0b8e8f2a-1111-2222-3333-444455556666",
+        "Operation": "OperationTypePlan",
+        "Who": "deploy@ci-7",
+        "Version": "1.15.5",
+        "Created": "2026-11-30 09:19:08.138909685 +0000 UTC",
+    }
+    return StateLockError(["terraform", "plan"], 1, "", "", lock_info={**base, **info})
+
+
+CREATED = 1796030348.138909685  # 2026-11-30 09:19:08.138909685 UTC
+
+
+def test_terraform_lock_times_are_read_in_utc() -> None:
+    assert lock_created("2026-11-30 09:19:08.138909685 +0000 UTC") == pytest.approx(CREATED)
+    assert lock_created("2026-11-30 09:19:08 +0000 UTC") == pytest.approx(int(CREATED))
+    assert lock_created("2026-11-30 10:19:08 +0100 CET") is None
+    assert lock_created("yesterday") is None
+
+
+def test_a_lock_is_the_runs_own_only_when_everything_matches() -> None:
+    mine = {
+        "command": "plan",
+        "started": CREATED - 0.5,
+        "ended": CREATED + 120,
+        "who": "deploy@ci-7",
+        "version": "1.15.5",
+    }
+    assert own_lock_id(locked_by(), **mine) == "0b8e8f2a-1111-2222-3333-444455556666"  # type: ignore[arg-type]
+    others = [
+        locked_by(Who="deploy@ci-8"),
+        locked_by(Version="1.11.4"),
+        locked_by(Operation="OperationTypeApply"),
+        locked_by(Created="2026-11-30 09:17:00 +0000 UTC"),  # before the run
+        locked_by(Created="garbled"),
+        locked_by(ID=""),
+    ]
+    for error in others:
+        assert own_lock_id(error, **mine) is None, error.lock_info  # type: ignore[arg-type]
+    late = {**mine, "started": CREATED - OWN_LOCK_SECONDS - 1}  # long after the run started
+    assert own_lock_id(locked_by(), **late) is None  # type: ignore[arg-type]
+    assert own_lock_id(locked_by(), **{**mine, "command": "output"}) is None  # type: ignore[arg-type]
+    applied = locked_by(Operation="OperationTypeApply")
+    assert own_lock_id(applied, **{**mine, "command": "destroy"}) is not None  # type: ignore[arg-type]
