@@ -8,6 +8,7 @@ retry itself runs under tfctl.retry's TERRAFORM policy.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Callable
@@ -300,20 +301,11 @@ def retry_terraform(
     def should_retry(exc: BaseException) -> bool:
         return attempts > 1 and should_retry_terraform(command, exc)
 
-    def retrying(spent: float) -> tenacity.Retrying:
-        import tenacity
-
-        extra: dict[str, Any] = {} if sleep is None else {"sleep": sleep}
-        return tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(attempts)
-            | tenacity.stop_after_delay(max(0.0, policy.max_seconds - spent)),
-            wait=tenacity.wait_random_exponential(
-                multiplier=policy.initial_wait, max=policy.max_wait
-            ),
-            retry=tenacity.retry_if_exception(should_retry),
-            before_sleep=before_sleep,
-            reraise=True,
-            **extra,
-        )
-
-    return first_then_retrying(func, should_retry, retrying)
+    bounded = dataclasses.replace(policy, max_attempts=attempts)
+    return first_then_retrying(
+        func,
+        should_retry,
+        lambda spent: bounded.retrying(
+            should_retry, sleep=sleep, spent=spent, before_sleep=before_sleep
+        ),
+    )

@@ -64,15 +64,19 @@ class RetryPolicy:
         *,
         sleep: Callable[[float], None] | None = None,
         spent: float = 0.0,
+        before_sleep: Callable[[tenacity.RetryCallState], None] | None = None,
     ) -> tenacity.Retrying:
         """A tenacity Retrying for this policy that retries exceptions `should_retry` accepts;
-        `spent` seconds of the policy's time are already used (see first_then_retrying).
+        `spent` seconds of the policy's time are already used (see first_then_retrying), and
+        `before_sleep` hears of each retry before its wait.
 
         The last exception is re-raised unchanged when the policy gives up.
         """
         import tenacity
 
         extra: dict[str, Any] = {} if sleep is None else {"sleep": sleep}
+        if before_sleep is not None:
+            extra["before_sleep"] = before_sleep
         return tenacity.Retrying(
             stop=tenacity.stop_after_attempt(self.max_attempts)
             | tenacity.stop_after_delay(max(0.0, self.max_seconds - spent)),
