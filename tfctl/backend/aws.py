@@ -194,11 +194,24 @@ def tag_list(tags: Mapping[str, str]) -> list[dict[str, str]]:
     return [{"Key": key, "Value": value} for key, value in sorted(tags.items())]
 
 
+def _client_config(user_agent: str, *, path_style: bool = False) -> Any:
+    """botocore settings of every client tfctl builds: botocore's own retries off (tfctl.retry
+    owns retrying), 5 s to connect, 30 s to read, path-style S3 addressing for custom endpoints."""
+    from botocore.config import Config
+
+    return Config(
+        retries={"total_max_attempts": 1, "mode": "standard"},
+        connect_timeout=5,
+        read_timeout=30,
+        user_agent_extra=user_agent,
+        s3={"addressing_style": "path"} if path_style else None,
+    )
+
+
 def clients(session: Any, region: str, endpoint: str | None) -> tuple[Any, Any, str]:
     """S3 and DynamoDB clients and the region's partition, with botocore's retries off
     (tfctl.retry owns retrying)."""
     import boto3
-    from botocore.config import Config
 
     session = session or boto3.Session(region_name=region)
     if session.get_credentials() is None:
@@ -209,14 +222,9 @@ def clients(session: Any, region: str, endpoint: str | None) -> tuple[Any, Any, 
     custom = bool(
         endpoint or os.environ.get("AWS_ENDPOINT_URL") or os.environ.get("AWS_ENDPOINT_URL_S3")
     )
-    base = Config(
-        retries={"total_max_attempts": 1, "mode": "standard"},
-        connect_timeout=5,
-        read_timeout=30,
-        user_agent_extra="tfctl-bootstrap",
-    )
-    s3_config = base.merge(Config(s3={"addressing_style": "path"})) if custom else base
+    s3_config = _client_config("tfctl-bootstrap", path_style=custom)
     s3 = session.client("s3", region_name=region, endpoint_url=endpoint, config=s3_config)
+    base = _client_config("tfctl-bootstrap")
     dynamodb = session.client("dynamodb", region_name=region, endpoint_url=endpoint, config=base)
     return s3, dynamodb, str(session.get_partition_for_region(region))
 
@@ -262,7 +270,6 @@ def backend_client(
     """A boto3 client for the state backend (S3 or DynamoDB) with the credentials in `environ`
     (else boto3's chain). botocore's own retries are off: calls go through `aws_call`."""
     import boto3
-    from botocore.config import Config
 
     session = boto3.Session(
         aws_access_key_id=environ.get("AWS_ACCESS_KEY_ID") or None,
@@ -270,13 +277,7 @@ def backend_client(
         aws_session_token=environ.get("AWS_SESSION_TOKEN") or None,
         region_name=region,
     )
-    config = Config(
-        retries={"total_max_attempts": 1, "mode": "standard"},
-        connect_timeout=5,
-        read_timeout=30,
-        user_agent_extra="tfctl",
-        s3={"addressing_style": "path"} if endpoint else None,
-    )
+    config = _client_config("tfctl", path_style=bool(endpoint))
     return session.client(service, endpoint_url=endpoint, config=config)  # type: ignore[call-overload]
 
 
