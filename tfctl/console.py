@@ -141,12 +141,6 @@ def _table(title: str | None = None) -> Table:
     return Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
 
 
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
-
-
 def plan_summary(plan: PlanResult, *, critical: Sequence[ResourceChange] = ()) -> None:
     """The plan's changes as a table, destructive changes to stateful resources first in red."""
     title = f"Plan for {plan.environment}" + (" (destroy)" if plan.destroy else "")
@@ -160,7 +154,8 @@ def plan_summary(plan: PlanResult, *, critical: Sequence[ResourceChange] = ()) -
         for change in critical:
             stdout.print((f"  {change.action:>7}  {change.address}", "bold red"))
     if plan.changes or plan.output_changes:
-        escape = _escape
+        from rich.markup import escape
+
         table = _table(title)
         table.add_column("action")
         table.add_column("address")
@@ -235,7 +230,8 @@ def apply_summary(result: ApplyResult) -> None:
 
 def outputs_table(outputs: Mapping[str, OutputValue], *, reveal: Iterable[str] = ()) -> None:
     """Outputs, sensitive ones shown as (sensitive) unless named in `reveal`."""
-    escape = _escape
+    from rich.markup import escape
+
     shown = set(reveal)
     table = _table()
     table.add_column("output")
@@ -253,7 +249,8 @@ def outputs_table(outputs: Mapping[str, OutputValue], *, reveal: Iterable[str] =
 def simple_table(
     columns: Sequence[str], rows: Iterable[Sequence[str]], *, title: str | None = None
 ) -> None:
-    escape = _escape
+    from rich.markup import escape
+
     table = _table(title)
     for column in columns:
         table.add_column(column)
@@ -273,7 +270,8 @@ _STATUS_STYLE = {
 
 def bootstrap_report(report: BootstrapReport) -> None:
     """One row per backend setting: created / repaired / in place (or drift with --check)."""
-    escape = _escape
+    from rich.markup import escape
+
     title = f"State backend: s3://{report.bucket} + dynamodb:{report.table} ({report.region})"
     table = _table(title)
     for column in ("resource", "setting", "status", "detail"):

@@ -696,12 +696,15 @@ class Environment:
         after releasing a lock that turns out to be the run's own (failures.own_lock_id)."""
         from tfctl.failures import retry_terraform
 
+        def run() -> T:
+            return retry_terraform(
+                command, func, retries=self.project.settings.retries, notify=self._notice
+            )
+
         started = time.time()
         try:
             try:
-                return retry_terraform(
-                    command, func, retries=self.project.settings.retries, notify=self._notice
-                )
+                return run()
             except StateLockError as exc:
                 lock_id = self._own_lock(command, exc, started)
                 if lock_id is None:
@@ -714,9 +717,7 @@ class Environment:
                     self.terraform().force_unlock(lock_id)
                 except TerraformCommandError:
                     raise exc from None
-            return retry_terraform(
-                command, func, retries=self.project.settings.retries, notify=self._notice
-            )
+            return run()
         except TerraformCommandError as exc:
             # one line naming this environment and the operation, never the binary's path
             exc.describe(environment=self.name, operation=command)
