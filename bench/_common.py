@@ -103,6 +103,31 @@ def basic_fixture_project() -> Iterator[tuple[Path, dict[str, str]]]:
 
 
 @contextmanager
+def sandbox_dev(prefix: str) -> Iterator[tuple[Path, Path, dict[str, str]]]:
+    """The repository's terraform/ copied to a temp folder and its dev environment applied by
+    the sandbox demo, kept running; yields (root, sandbox dir, base environment without AWS_*,
+    TF_* and TFCTL_* variables) and stops the sandbox afterwards."""
+    repo = Path(__file__).resolve().parent.parent
+    if str(repo) not in sys.path:
+        sys.path.insert(0, str(repo))
+    from tfctl.sandbox.demo import down, run_demo
+
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_", "TFCTL_"))}
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        root, sandbox_dir = Path(tmp) / "repo", Path(tmp) / "sbx"
+        shutil.copytree(
+            repo / "terraform",
+            root / "terraform",
+            ignore=shutil.ignore_patterns(".terraform", ".terraform.lock.hcl", "*.tfstate*"),
+        )
+        try:
+            run_demo(root, "dev", keep=True, sandbox_dir=sandbox_dir, environ=base)
+            yield root, sandbox_dir, base
+        finally:
+            down(root, sandbox_dir=sandbox_dir, environ=base)
+
+
+@contextmanager
 def installed_tfctl() -> Iterator[Path]:
     """tfctl as `pip install` gives it, the checkout built into a wheel and installed (and
     byte-compiled) in a scratch virtualenv; yields that venv's bin folder (python, tfctl,

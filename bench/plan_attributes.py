@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tfctl.sandbox.demo import down, run_demo, sandbox_project  # noqa: E402
+from _common import sandbox_dev  # noqa: E402
+
+from tfctl.sandbox.demo import sandbox_project  # noqa: E402
 
 
 def _median(func: Callable[[], object], runs: int) -> tuple[float, list[float]]:
@@ -36,36 +36,23 @@ def _median(func: Callable[[], object], runs: int) -> tuple[float, list[float]]:
 
 def main() -> None:
     runs = int(os.environ.get("BENCH_RUNS", "7"))
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_", "TFCTL_"))}
-    with tempfile.TemporaryDirectory(prefix="tfctl-bench-attributes-") as tmp:
-        root, sandbox_dir = Path(tmp) / "repo", Path(tmp) / "sbx"
-        shutil.copytree(
-            ROOT / "terraform",
-            root / "terraform",
-            ignore=shutil.ignore_patterns(".terraform", ".terraform.lock.hcl", "*.tfstate*"),
-        )
-        try:
-            run_demo(root, "dev", keep=True, sandbox_dir=sandbox_dir, environ=base)
-            tfvars = root / "terraform" / "environments" / "dev" / "terraform.tfvars"
-            text = tfvars.read_text()
-            tfvars.write_text(
-                text.replace('["0.0.0.0/0"]', '["0.0.0.0/1"]').replace("= 20", "= 30")
-            )
-            env = sandbox_project(root, sandbox_dir=sandbox_dir, environ=base).environment("dev")
-            env.plan()  # warm: init, provider start-up, caches
-            with_attributes, a_times = _median(env.plan, runs)
-            summary_only, s_times = _median(lambda: env.plan(attributes=False), runs)
-            plan_file = Path(tmp) / "dev.tfplan"
-            result = env.plan(out=plan_file, save_metadata=False, attributes=False)
-            tf = env.terraform()
-            show, show_times = _median(lambda: tf.show_plan(plan_file), runs)
-            document = tf.show_plan(plan_file)
-            size = len(json.dumps(document))
-            from tfctl.plan_diff import resource_diffs
+    with sandbox_dev("tfctl-bench-attributes-") as (root, sandbox_dir, base):
+        tfvars = root / "terraform" / "environments" / "dev" / "terraform.tfvars"
+        text = tfvars.read_text()
+        tfvars.write_text(text.replace('["0.0.0.0/0"]', '["0.0.0.0/1"]').replace("= 20", "= 30"))
+        env = sandbox_project(root, sandbox_dir=sandbox_dir, environ=base).environment("dev")
+        env.plan()  # warm: init, provider start-up, caches
+        with_attributes, a_times = _median(env.plan, runs)
+        summary_only, s_times = _median(lambda: env.plan(attributes=False), runs)
+        plan_file = root.parent / "dev.tfplan"
+        result = env.plan(out=plan_file, save_metadata=False, attributes=False)
+        tf = env.terraform()
+        show, show_times = _median(lambda: tf.show_plan(plan_file), runs)
+        document = tf.show_plan(plan_file)
+        size = len(json.dumps(document))
+        from tfctl.plan_diff import resource_diffs
 
-            parse, _ = _median(lambda: resource_diffs(document, mask=env.project.masker.mask), runs)
-        finally:
-            down(root, sandbox_dir=sandbox_dir, environ=base)
+        parse, _ = _median(lambda: resource_diffs(document, mask=env.project.masker.mask), runs)
     changed = sum(1 for c in result.changes if c.action in {"update", "replace"})
     print(f"dev root: {len(result.changes)} changes ({changed} updates), runs={runs}")
     print(f"plan, summary only (attributes=False)  median {summary_only:6.3f} s  {_list(s_times)}")

@@ -9,11 +9,8 @@ Goal (issue 13): tfctl plan dev <= 1.15x terraform plan.
 
 from __future__ import annotations
 
-import os
-import shutil
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 
 from _common import (
@@ -22,54 +19,42 @@ from _common import (
     interleaved_ratio,
     load,
     runs_from_env,
+    sandbox_dev,
     time_interleaved,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tfctl.sandbox.demo import down, run_demo, sandbox_project  # noqa: E402
+from tfctl.sandbox.demo import sandbox_project  # noqa: E402
 
 GOAL = 1.15
 
 
 def main() -> None:
     runs = runs_from_env(9)
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_", "TFCTL_"))}
     with (
         installed_tfctl() as bin_dir,
-        tempfile.TemporaryDirectory(prefix="tfctl-bench-sandbox-plan-") as tmp,
+        sandbox_dev("tfctl-bench-sandbox-plan-") as (root, sandbox_dir, base),
     ):
         tfctl = str(bin_dir / "tfctl")
-        root, sandbox_dir = Path(tmp) / "repo", Path(tmp) / "sbx"
-        shutil.copytree(
-            ROOT / "terraform",
-            root / "terraform",
-            ignore=shutil.ignore_patterns(".terraform", ".terraform.lock.hcl", "*.tfstate*"),
+        env = sandbox_project(root, sandbox_dir=sandbox_dir, environ=base).environment("dev")
+        env.ensure_initialized()
+        tf = env.terraform()
+        plain = [
+            tf.binary,
+            "plan",
+            "-input=false",
+            "-no-color",
+            f"-lock-timeout={tf.lock_timeout}",
+        ]
+        wrapped = [tfctl, "--sandbox", "plan", "dev"]
+        # both arms run one terraform: the one tfctl's runner chose
+        tfctl_env = dict(base, TFCTL_SANDBOX_DIR=str(sandbox_dir), TFCTL_TERRAFORM_BIN=tf.binary)
+        terraform, ours = time_interleaved(
+            [(plain, tf.workdir, dict(tf.env)), (wrapped, root, tfctl_env)], runs=runs + 1
         )
-        try:
-            run_demo(root, "dev", keep=True, sandbox_dir=sandbox_dir, environ=base)
-            env = sandbox_project(root, sandbox_dir=sandbox_dir, environ=base).environment("dev")
-            env.ensure_initialized()
-            tf = env.terraform()
-            plain = [
-                tf.binary,
-                "plan",
-                "-input=false",
-                "-no-color",
-                f"-lock-timeout={tf.lock_timeout}",
-            ]
-            wrapped = [tfctl, "--sandbox", "plan", "dev"]
-            # both arms run one terraform: the one tfctl's runner chose
-            tfctl_env = dict(
-                base, TFCTL_SANDBOX_DIR=str(sandbox_dir), TFCTL_TERRAFORM_BIN=tf.binary
-            )
-            terraform, ours = time_interleaved(
-                [(plain, tf.workdir, dict(tf.env)), (wrapped, root, tfctl_env)], runs=runs + 1
-            )
-            terraform, ours = terraform[1:], ours[1:]  # the first round warms caches
-        finally:
-            down(root, sandbox_dir=sandbox_dir, environ=base)
+        terraform, ours = terraform[1:], ours[1:]  # the first round warms caches
     print(describe("terraform plan (sandbox dev, 15 res.)", terraform))
     print(describe("tfctl --sandbox plan dev", ours))
     ratio = statistics.median(ours) / statistics.median(terraform)
